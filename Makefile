@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine with python3 and make:
+#   make run   - set up .venv and run the main job
+#   make test  - set up .venv with the test extras and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@$(BIN)/smtp-explain explain "550 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"
+	@echo
+	@echo "Explain your own error:  $(BIN)/smtp-explain 'paste the error here'   (add --lang tr for Turkish)"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+
+test: $(VENV)/.installed-test lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

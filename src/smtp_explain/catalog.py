@@ -1,0 +1,90 @@
+"""Access to the knowledge files: facts (language neutral) and texts per language.
+
+The files are read lazily and once per process. Nothing in here knows about
+any particular code or reason: it only reads what ``knowledge/`` holds.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
+TEXTS_DIR = KNOWLEDGE_DIR / "texts"
+DEFAULT_LANG = "en"
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is missing or malformed (a packaging bug, not user error)."""
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages that have a texts folder, English first."""
+    found = sorted(p.name for p in TEXTS_DIR.iterdir() if p.is_dir())
+    return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang)))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise KnowledgeError(f"missing knowledge file {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+
+
+@cache
+def facts(name: str) -> dict[str, Any]:
+    """A language-neutral fact file, e.g. ``facts("reasons")``."""
+    return _load(KNOWLEDGE_DIR / f"{name}.toml")
+
+
+@cache
+def texts(lang: str, name: str) -> dict[str, Any]:
+    """The texts of one fact file (or ``structure``/``ui``) in one language."""
+    if lang not in languages():
+        raise KnowledgeError(f"no texts for language {lang!r}")
+    return _load(TEXTS_DIR / lang / f"{name}.toml")
+
+
+def text_entry(lang: str, name: str, table: str, key: str) -> dict[str, Any]:
+    """One entry of a texts file, falling back to English when a key is absent."""
+    entry = texts(lang, name).get(table, {}).get(key)
+    if entry is None and lang != DEFAULT_LANG:
+        entry = texts(DEFAULT_LANG, name).get(table, {}).get(key)
+    return entry or {}
+
+
+def ui(lang: str, key: str) -> str:
+    """A user-interface label, e.g. ``ui("tr", "next_steps")``."""
+    labels = texts(lang, "ui").get("labels", {})
+    value = labels.get(key)
+    if value is None:
+        value = texts(DEFAULT_LANG, "ui").get("labels", {}).get(key, key)
+    return str(value)
+
+
+def reason_ids() -> tuple[str, ...]:
+    return tuple(facts("reasons")["reasons"])
+
+
+def pick_language(requested: str | None, environ: dict[str, str] | None = None) -> str:
+    """Choose a language: the requested one, else LC_ALL/LC_MESSAGES/LANG, else English."""
+    available = languages()
+    if requested:
+        code = requested.lower().replace("-", "_").split("_")[0]
+        return code if code in available else DEFAULT_LANG
+    env = environ or {}
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            code = value.lower().split(".")[0].replace("-", "_").split("_")[0]
+            if code in available:
+                return code
+            if value not in ("C", "POSIX"):
+                break
+    return DEFAULT_LANG

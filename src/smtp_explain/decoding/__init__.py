@@ -1,0 +1,1 @@
+"""Decode bounce mails into per-recipient facts (see ``smtp_explain.decoding.bounce``)."""

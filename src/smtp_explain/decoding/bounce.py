@@ -1,0 +1,186 @@
+"""Bounce mail -> one classified result per bounced recipient.
+
+A mail goes through the format modules in order (``formats.FORMATS``); the
+first that claims it and finds recipients wins. Each recipient's error text
+is then classified with the same rules engine as ``explain``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import IO
+
+from smtp_explain import catalog
+from smtp_explain.classify import UNDEFINED, Classifier, get_classifier
+from smtp_explain.decoding import formats
+from smtp_explain.decoding.dsn import find_reply_code, find_status
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.extract import find_command
+from smtp_explain.model import BounceResult
+
+_COMMAND_WORDS = re.compile(r"(?i)\b(?:rcpt to|mail from|data|helo|ehlo|connect)\b")
+
+
+@cache
+def _signs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    data = catalog.facts("bounce_signs")
+    senders = re.compile("|".join(f"(?:{p})" for p in data["senders"]), re.I)
+    subjects = re.compile("|".join(f"(?:{p})" for p in data["subjects"]), re.I)
+    return senders, subjects, tuple(data["headers"])
+
+
+def looks_like_bounce(mail: Mail) -> bool:
+    senders, subjects, headers = _signs()
+    if mail.dsn is not None or any(mail.header(h) for h in headers):
+        return True
+    return bool(senders.search(mail.sender) or subjects.search(mail.subject))
+
+
+def _iso_time(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return value[:64]
+
+
+@cache
+def _pseudo() -> dict[str, dict[str, str]]:
+    return catalog.facts("pseudo_status")
+
+
+def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
+    if delivery.status and delivery.status[0] in "245":
+        if not delivery.status.endswith(".0.0") or reason in ("delivered", UNDEFINED):
+            return delivery.status
+    in_text = find_status(delivery.diagnostic)
+    if in_text and (not delivery.status or in_text[0] == delivery.status[0]):
+        return in_text
+    if delivery.status:
+        return delivery.status
+    if reason in ("feedback", "vacation"):
+        return ""
+    table = _pseudo()["temporary" if temporary else "permanent"]
+    return table.get(reason) or _pseudo()["permanent"].get(reason, "")
+
+
+def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, str, str]:
+    """(reason, status, reply_code) of one recipient."""
+    reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
+    status = delivery.status or find_status(delivery.diagnostic)
+    action = delivery.action
+    if delivery.reason:
+        reason = delivery.reason
+    elif action == "delivered" or (status.startswith("2.") and action not in ("failed",)):
+        reason = "delivered"
+    else:
+        reason = classifier.classify(delivery.diagnostic, reply_code, status, evidence=False).reason
+    temporary = action == "delayed" or (status or reply_code or "5")[0] == "4"
+    return reason, _status_for(delivery, reason, temporary), reply_code
+
+
+def decode_mail(data: bytes, origin: str = "", lang: str = "en",
+                classifier: Classifier | None = None) -> list[BounceResult]:
+    """All bounced recipients of one mail; [] when the mail is not a bounce."""
+    mail = Mail(data)
+    classifier = classifier or get_classifier()
+    found: list[Delivery] = []
+    decoded_by = ""
+    for module in formats.FORMATS:
+        if module.NAME == "fallback" and not looks_like_bounce(mail):
+            break
+        if not module.match(mail):
+            continue
+        found = [d for d in module.decode(mail) if d.recipient or d.reason == "feedback"]
+        if found:
+            decoded_by = module.NAME
+            break
+    if not found:
+        return []
+    addresser = address_in(mail.original_header("from")) or address_in(mail.header("to"))
+    message_id = mail.original_header("message-id").strip().strip("<>")
+    subject = mail.original_header("subject")
+    results = []
+    for delivery in found:
+        reason, status, reply_code = classify_delivery(delivery, classifier)
+        reason_text = catalog.text_entry(lang, "reasons", "reasons", reason)
+        bounce = catalog.facts("reasons")["reasons"][reason]["bounce"]
+        results.append(
+            BounceResult(
+                origin=origin,
+                recipient=delivery.recipient,
+                addresser=addresser,
+                reason=reason,
+                status=status,
+                reply_code=reply_code,
+                hard_bounce=bounce == "hard" and not status.startswith("4"),
+                feedback_type=delivery.feedback_type,
+                diagnostic=delivery.diagnostic,
+                diagnostic_type=delivery.diagnostic_type or ("SMTP" if reply_code else ""),
+                action=delivery.action or ("failed" if reason not in ("delivered", "feedback", "vacation") else ""),
+                remote_host=delivery.remote_host,
+                smtp_command=delivery.smtp_command or find_command(delivery.diagnostic) or "",
+                timestamp=_iso_time(delivery.timestamp or mail.header("date")),
+                message_id=message_id,
+                subject=subject,
+                decoded_by=decoded_by,
+                summary=reason_text.get("summary", ""),
+                lang=lang,
+            )
+        )
+    return results
+
+
+ProblemHandler = Callable[[str, str], None]
+
+
+def decode_item(origin: str, data: bytes, lang: str, classifier: Classifier,
+                on_problem: ProblemHandler | None = None) -> list[BounceResult]:
+    """decode_mail that never raises: an undecodable mail becomes a problem report."""
+    try:
+        return decode_mail(data, origin, lang, classifier)
+    except RecursionError:
+        message = "structure nested too deeply"
+    except Exception as exc:  # untrusted input: report, never crash the batch
+        message = f"could not decode ({type(exc).__name__})"
+    if on_problem is not None:
+        on_problem(origin, message)
+    return []
+
+
+def decode(
+    source: str | os.PathLike[str] | bytes | IO[bytes],
+    lang: str = "en",
+    *,
+    rules: Iterable[str | os.PathLike[str]] = (),
+    on_problem: ProblemHandler | None = None,
+) -> Iterator[BounceResult]:
+    """Yield one result per bounced recipient from a path (file, mbox, Maildir or
+    directory), raw bytes of a mail or mbox, or a binary file object.
+
+    Input that cannot be read or decoded is reported to ``on_problem(origin,
+    message)`` and skipped; the rest is decoded.
+    """
+    from smtp_explain.read.sources import ReadProblem, read_path, read_stream
+
+    lang = catalog.pick_language(lang)
+    classifier = get_classifier(rules)
+    if isinstance(source, bytes):
+        items = read_stream("<bytes>", io.BytesIO(source))
+    elif isinstance(source, (str, os.PathLike)):
+        items = read_path(os.fspath(source))
+    else:
+        items = read_stream(getattr(source, "name", "<stream>"), source)
+    for origin, data in items:
+        if isinstance(data, ReadProblem):
+            if on_problem is not None:
+                on_problem(origin, data.message)
+            continue
+        yield from decode_item(origin, data, lang, classifier, on_problem)

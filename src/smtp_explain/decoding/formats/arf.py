@@ -1,0 +1,51 @@
+"""RFC 5965 feedback reports (ARF): a recipient complained, e.g. "this is spam"."""
+
+from __future__ import annotations
+
+from smtp_explain.decoding.dsn import parse_fields, typed_value
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+
+NAME = "arf"
+
+
+def match(mail: Mail) -> bool:
+    return (
+        mail.root.params.get("report-type", "").lower() == "feedback-report"
+        or mail.first_part("message/feedback-report") is not None
+    )
+
+
+def decode(mail: Mail) -> list[Delivery]:
+    part = mail.first_part("message/feedback-report")
+    fields: dict[str, str] = {}
+    rcpts: list[str] = []
+    if part is not None:
+        for block in parse_fields(part.text()):
+            for name, value in block.items():
+                fields.setdefault(name, value)
+        text = part.text()
+        for line in text.split("\n"):
+            name, _, value = line.partition(":")
+            if name.strip().lower() in ("original-rcpt-to", "removal-recipient"):
+                address = address_in(value)
+                if address and address not in rcpts:
+                    rcpts.append(address)
+    if not rcpts and mail.original is not None:
+        address = address_in(mail.original.header("to"))
+        if address:
+            rcpts.append(address)
+    if not rcpts:
+        rcpts.append("")
+    feedback_type = fields.get("feedback-type", "abuse").strip().lower() or "abuse"
+    return [
+        Delivery(
+            recipient=rcpt,
+            action="",
+            reason="feedback",
+            feedback_type=feedback_type,
+            diagnostic=mail.body.strip()[:2000],
+            remote_host=fields.get("reporting-mta", "") and typed_value(fields["reporting-mta"])[1],
+            timestamp=fields.get("arrival-date", "") or fields.get("received-date", ""),
+        )
+        for rcpt in rcpts
+    ]

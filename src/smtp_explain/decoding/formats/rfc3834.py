@@ -1,0 +1,36 @@
+"""RFC 3834 automatic responses: vacation and out-of-office replies."""
+
+from __future__ import annotations
+
+import re
+
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+
+NAME = "rfc3834"
+
+_SUBJECT = re.compile(
+    r"(?i)^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|auto:|out of (?:the )?office|"
+    r"vacation|away\b|i am away|abwesenheit|absence|réponse automatique|otomatik yanıt|"
+    r"自動応答|自動返信|autoreply|auto-reply)"
+)
+_DAEMON = re.compile(r"(?i)mailer-daemon|postmaster|mail delivery")
+
+
+def match(mail: Mail) -> bool:
+    if mail.dsn is not None or _DAEMON.search(mail.sender):
+        return False
+    auto = mail.header("auto-submitted").lower()
+    if auto.startswith("auto-replied"):
+        return True
+    if mail.header("x-autoreply") or mail.header("x-autorespond") or mail.header(
+        "x-auto-response-suppress"
+    ) == "All":
+        return True
+    if mail.header("precedence").lower() in ("auto_reply", "auto-reply"):
+        return True
+    return bool(_SUBJECT.search(mail.subject.strip()))
+
+
+def decode(mail: Mail) -> list[Delivery]:
+    who = address_in(mail.sender) or address_in(mail.header("reply-to"))
+    return [Delivery(recipient=who, reason="vacation", diagnostic=mail.body.strip()[:2000])]

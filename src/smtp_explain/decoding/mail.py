@@ -1,0 +1,119 @@
+"""A parsed mail as bounce decoders see it, and what they report per recipient."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
+
+DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers",
+                  "message/rfc822-headers", "text/rfc822-header", "message/partial")
+_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
+
+
+def address_in(value: str) -> str:
+    """The first mail address in a header value or line, lower-cased ("" if none)."""
+    found = _ADDR.search(value)
+    return found.group(0).lower().rstrip(".") if found else ""
+
+
+@dataclass(slots=True)
+class Delivery:
+    """What a format module reads out of a bounce for one recipient."""
+
+    recipient: str = ""
+    action: str = ""
+    status: str = ""
+    diagnostic: str = ""
+    diagnostic_type: str = ""
+    remote_host: str = ""
+    reporting_mta: str = ""
+    smtp_command: str = ""
+    reply_code: str = ""
+    timestamp: str = ""
+    reason: str = ""
+    feedback_type: str = ""
+
+
+class Mail:
+    """One parsed mail with the views format modules need, computed on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        self.raw = normalize_newlines(data)
+        self.root: Part = parse(self.raw)
+
+    def header(self, name: str, default: str = "") -> str:
+        return self.root.header(name, default)
+
+    @cached_property
+    def subject(self) -> str:
+        return decode_header_value(self.header("subject"))
+
+    @cached_property
+    def sender(self) -> str:
+        """The From header of the bounce, lower-cased."""
+        return decode_header_value(self.header("from")).lower()
+
+    @cached_property
+    def parts(self) -> list[Part]:
+        return self.root.walk()
+
+    def first_part(self, *types: str) -> Part | None:
+        for part in self.parts:
+            if part.content_type in types:
+                return part
+        return None
+
+    @cached_property
+    def dsn(self) -> str | None:
+        """The text of the delivery-status part, if the bounce has one."""
+        part = self.first_part(*DSN_TYPES)
+        return part.text() if part is not None else None
+
+    @cached_property
+    def body(self) -> str:
+        """The human-readable text of the bounce: its text parts before the original."""
+        texts: list[str] = []
+        for part in self.parts:
+            if part.content_type in ORIGINAL_TYPES:
+                break
+            if part.content_type in ("text/plain", "text/html") and not part.children:
+                if part.content_type == "text/html" and texts:
+                    continue
+                texts.append(part.text())
+            if part.content_type == "message/feedback-report":
+                break
+        if not texts and not self.root.children and not self.root.content_type.startswith(
+            ("multipart/", "message/")
+        ):
+            texts.append(self.root.text())
+        return "\n".join(texts)
+
+    @cached_property
+    def original(self) -> Part | None:
+        """The headers (and maybe body) of the mail that bounced, when attached."""
+        part = self.first_part(*ORIGINAL_TYPES)
+        if part is None:
+            return None
+        if part.message is not None:
+            return part.message
+        return parse(part.text().encode("utf-8", errors="replace") + b"\n\n")
+
+    def original_header(self, name: str) -> str:
+        """A header of the original mail: attached part, else a copy quoted in the body."""
+        if self.original is not None:
+            value = self.original.header(name)
+            if value:
+                return decode_header_value(value)
+        found = re.search(rf"(?im)^{re.escape(name)}:[ \t]*(.{{1,998}})$", self.raw_tail)
+        return decode_header_value(found.group(1).strip()) if found else ""
+
+    @cached_property
+    def raw_tail(self) -> str:
+        """The body after the bounce's own headers, as text (for quoted originals)."""
+        cut = self.raw.find(b"\n\n")
+        body = self.raw[cut + 2 :] if cut >= 0 else b""
+        return body[: 512 << 10].decode("utf-8", errors="replace")

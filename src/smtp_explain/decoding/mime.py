@@ -1,0 +1,217 @@
+"""A small, forgiving MIME reader for bounce mails.
+
+Bounces are often broken (truncated MIME, missing closing boundaries, wrong
+charsets, bodies that are not MIME at all). This reader works on bytes with
+plain ``find``/``split`` calls, never raises on malformed input, decodes
+only the parts a bounce decoder looks at (text, delivery-status, feedback
+reports, attached headers) and bounds nesting depth and decoded sizes.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import quopri
+import re
+from dataclasses import dataclass, field
+
+MAX_DEPTH = 12
+MAX_PARTS = 64
+MAX_TEXT = 256 << 10
+MAX_HEADER_BLOCK = 256 << 10
+
+_PARAM = re.compile(rb';\s*([a-z0-9*_.-]{1,40})\s*=\s*(?:"([^"]{0,500})"|([^\s;"]{0,500}))', re.I)
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]{0,2000})\?=")
+_EW_GAP = re.compile(r"(\?=)\s{1,10}(=\?)")
+
+# Parts whose text a bounce decoder reads; everything else stays as raw bytes.
+TEXTUAL = ("text/", "message/delivery-status", "message/global-delivery-status",
+           "message/feedback-report", "message/disposition-notification",
+           "message/global-disposition-notification")
+
+
+def normalize_newlines(data: bytes) -> bytes:
+    """CRLF and lone CR become LF, so one code path reads every mail."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
+
+
+def decode_charset(data: bytes, charset: str | None) -> str:
+    """Bytes to text in the declared charset; unknown or wrong charsets never fail."""
+    name = (charset or "utf-8").strip().strip('"').lower() or "utf-8"
+    if name in ("us-ascii", "ascii", "unknown-8bit", "x-unknown", "8bit", "default"):
+        name = "utf-8"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        name = "utf-8"
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        if name != "utf-8":
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return data.decode(name, errors="replace")
+    except Exception:  # a broken codec implementation; never let it escape
+        return data.decode("utf-8", errors="replace")
+
+
+def _decode_word(found: re.Match[str]) -> str:
+    charset, encoding, payload = found.group(1), found.group(2).lower(), found.group(3)
+    charset = charset.split("*", 1)[0]
+    try:
+        if encoding == "b":
+            raw = binascii.a2b_base64(payload.encode("ascii", "replace") + b"===")
+        else:
+            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"),
+                                      header=True)
+    except (binascii.Error, ValueError):
+        return found.group(0)
+    return decode_charset(raw, charset)
+
+
+def decode_header_value(value: str) -> str:
+    """Decode RFC 2047 encoded words (=?utf-8?B?...?=) in a header value."""
+    if "=?" not in value:
+        return value
+    value = _EW_GAP.sub(r"\1\2", value)
+    return _ENCODED_WORD.sub(_decode_word, value)
+
+
+def parse_headers(block: bytes) -> list[tuple[str, str]]:
+    """Header lines to (lower-case name, unfolded value) pairs, in order."""
+    headers: list[tuple[str, str]] = []
+    text = block[:MAX_HEADER_BLOCK].decode("utf-8", errors="replace")
+    for line in text.split("\n"):
+        if not line:
+            continue
+        if line[0] in " \t":
+            if headers:
+                name, value = headers[-1]
+                headers[-1] = (name, value + " " + line.strip())
+            continue
+        colon = line.find(":")
+        if colon <= 0 or colon > 76 or " " in line[:colon].strip():
+            continue
+        headers.append((line[:colon].strip().lower(), line[colon + 1 :].strip()))
+    return headers
+
+
+def split_head_body(data: bytes) -> tuple[bytes, bytes]:
+    """Split at the first empty line; a mail with no body is all header."""
+    if data.startswith(b"\n"):
+        return b"", data[1:]
+    cut = data.find(b"\n\n")
+    if cut < 0:
+        return data, b""
+    return data[:cut], data[cut + 2 :]
+
+
+def content_type_of(value: str | None) -> tuple[str, dict[str, str]]:
+    if not value:
+        return "text/plain", {}
+    raw = value.encode("utf-8", errors="replace")
+    main = raw.split(b";", 1)[0].strip().lower().decode("ascii", errors="replace")
+    params = {
+        m.group(1).decode("ascii", "replace").lower(): (m.group(2) or m.group(3) or b"").decode(
+            "utf-8", "replace"
+        )
+        for m in _PARAM.finditer(raw)
+    }
+    return (main if "/" in main else "text/plain"), params
+
+
+@dataclass(slots=True)
+class Part:
+    """One MIME entity: its headers, its type, and its (raw) body."""
+
+    headers: list[tuple[str, str]]
+    content_type: str
+    params: dict[str, str]
+    body: bytes
+    children: list[Part] = field(default_factory=list)
+    message: Part | None = None  # the parsed mail inside a message/rfc822 part
+
+    def header(self, name: str, default: str = "") -> str:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return default
+
+    def header_all(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key == name]
+
+    def text(self) -> str:
+        """The body as text: transfer encoding undone, charset decoded, size bounded."""
+        encoding = self.header("content-transfer-encoding").strip().lower()
+        body = self.body
+        if encoding == "base64":
+            body = _unbase64(body[: MAX_TEXT * 2])
+        elif encoding == "quoted-printable":
+            body = quopri.decodestring(body[: MAX_TEXT * 2])
+        return decode_charset(body[:MAX_TEXT], self.params.get("charset"))
+
+    def walk(self) -> list[Part]:
+        """This part and every part below it, in document order (attached mails excluded)."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+def _unbase64(data: bytes) -> bytes:
+    """Decode base64 leniently: stray characters are dropped, bad padding is fixed."""
+    cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
+    try:
+        return binascii.a2b_base64(cleaned)
+    except binascii.Error:
+        return b""
+
+
+def _split_multipart(body: bytes, boundary: bytes) -> list[bytes]:
+    """Body parts between boundary lines; a missing closing boundary is tolerated."""
+    delimiter = b"\n--" + boundary
+    chunks = (b"\n" + body).split(delimiter)
+    parts: list[bytes] = []
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--"):
+            break
+        newline = chunk.find(b"\n")
+        if newline < 0:
+            continue
+        parts.append(chunk[newline + 1 :])
+        if len(parts) >= MAX_PARTS:
+            break
+    return parts
+
+
+def parse(data: bytes, depth: int = 0) -> Part:
+    """Parse one mail (LF line endings expected: see normalize_newlines)."""
+    head, body = split_head_body(data)
+    headers = parse_headers(head)
+    ctype, params = content_type_of(_first(headers, "content-type"))
+    part = Part(headers, ctype, params, body)
+    if depth >= MAX_DEPTH:
+        return part
+    if ctype.startswith("multipart/"):
+        boundary = params.get("boundary", "").encode("utf-8", "replace")
+        if boundary:
+            part.children = [parse(chunk, depth + 1) for chunk in _split_multipart(body, boundary)]
+    elif ctype in ("message/rfc822", "message/global", "message/partial"):
+        inner = body
+        encoding = part.header("content-transfer-encoding").strip().lower()
+        if encoding == "base64":
+            inner = _unbase64(body)
+        part.message = parse(inner, depth + 1)
+    return part
+
+
+def _first(headers: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in headers:
+        if key == name:
+            return value
+    return None

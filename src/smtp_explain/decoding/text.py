@@ -1,0 +1,89 @@
+"""Reading the human-readable part of a bounce: recipients and their errors.
+
+Shared by the format modules: where the quoted original starts, which
+addresses a paragraph names, and the error text that goes with each one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+
+# Lines after which a bounce quotes the original message.
+ORIGINAL_MARKERS = re.compile(
+    r"(?im)^[ \t]*(?:-{2,}|={2,}|_{2,})?[ \t]*(?:"
+    r"this is a copy of|below this line is a copy|original message|"
+    r"the header of the original message|headers? of (?:the |your )?(?:original |returned )?message|"
+    r"returned message|undelivered message|message headers? follow|"
+    r"a copy of the original message|copy of (?:the |your )?message|"
+    r"unsent message below|the original message was received|content-type: message/rfc822|"
+    r"元のメッセージ|原文|以下、元のメッセージ"
+    r")"
+)
+_HEADERISH = re.compile(r"(?m)^(?:return-path|received|message-id|x-original-to):[ \t]", re.I)
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_NOT_RECIPIENT = re.compile(r"(?i)^(?:mailer-daemon|postmaster|mail-daemon|root|double-bounce)@")
+MAX_DIAGNOSTIC = 2000
+
+
+def before_original(text: str) -> str:
+    """The bounce's own words: everything before the quoted original message."""
+    cut = len(text)
+    marker = ORIGINAL_MARKERS.search(text)
+    if marker:
+        cut = marker.start()
+    headers = _HEADERISH.search(text, 0, cut)
+    if headers and headers.start() > 0:
+        cut = headers.start()
+    return text[:cut]
+
+
+def own_addresses(mail: Mail) -> set[str]:
+    """Addresses that are not recipients: the bounce's own From and To."""
+    found = {address_in(mail.sender), address_in(mail.header("to"))}
+    found.discard("")
+    return found
+
+
+def recipients_in(text: str, exclude: set[str]) -> list[str]:
+    out: list[str] = []
+    for found in _ADDRESS.finditer(text):
+        address = found.group(0).lower().rstrip(".")
+        if address in exclude or _NOT_RECIPIENT.match(address) or address in out:
+            continue
+        out.append(address)
+    return out
+
+
+def clean_diagnostic(text: str) -> str:
+    return " ".join(text.split())[:MAX_DIAGNOSTIC]
+
+
+def text_after(text: str, address: str, others: list[str]) -> str:
+    """The error text that goes with one address: from its line to the next address."""
+    lower = text.lower()
+    start = lower.find(address)
+    if start < 0:
+        return ""
+    line_start = lower.rfind("\n", 0, start) + 1
+    end = len(text)
+    for other in others:
+        if other == address:
+            continue
+        pos = lower.find(other, start + len(address))
+        if 0 <= pos < end:
+            end = lower.rfind("\n", 0, pos) + 1 or pos
+    end = min(end, line_start + 4000)
+    return text[line_start:end]
+
+
+def fill_from_body(mail: Mail, found: list[Delivery]) -> None:
+    """Give deliveries without a diagnostic the body text that mentions them."""
+    missing = [d for d in found if not d.diagnostic]
+    if not missing:
+        return
+    body = before_original(mail.body)
+    names = [d.recipient for d in found]
+    for delivery in missing:
+        delivery.diagnostic = clean_diagnostic(text_after(body, delivery.recipient, names))

@@ -1,0 +1,54 @@
+"""One-pass, linear-time multi-pattern matching (RE2 Set).
+
+All patterns (rules, blocklists, providers) are compiled once into a single
+RE2 set; one scan of a text returns the indexes of every pattern found in it.
+RE2 guarantees time linear in the input, whatever the patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import re2
+
+from smtp_explain.rules import Rule
+
+MAX_MEM = 256 << 20
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold every run of white space to one space."""
+    return " ".join(text.lower().split())
+
+
+class Matcher:
+    """A compiled set of rules, scanned in one pass."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        options = re2.Options()
+        options.max_mem = MAX_MEM
+        self._set = re2.Set.SearchSet(options)
+        for rule in self.rules:
+            self._set.Add(rule.pattern)
+        self._set.Compile()
+
+    def scan(self, folded: str) -> list[int]:
+        """Indexes of every rule whose pattern occurs in the folded text."""
+        if not self.rules:
+            return []
+        return self._set.Match(folded) or []
+
+    @cached_property
+    def _compiled(self) -> dict[int, Any]:
+        return {}
+
+    def find(self, index: int, folded: str) -> str:
+        """The text matched by one rule (used for evidence, not in the hot path)."""
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = self._compiled[index] = re2.compile(self.rules[index].pattern)
+        found = compiled.search(folded)
+        return found.group(0)[:200] if found else ""

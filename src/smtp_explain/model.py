@@ -1,0 +1,192 @@
+"""The data model: what smtp-explain returns to its callers.
+
+Plain frozen dataclasses, so results can be compared, hashed, pickled across
+worker processes and turned into JSON with :func:`to_dict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ReplyClass = Literal["success", "intermediate", "temporary", "permanent", "unknown"]
+Retry = Literal["no", "later", "after-fix", "not-needed"]
+
+CLASS_BY_DIGIT: dict[str, ReplyClass] = {
+    "1": "intermediate",
+    "2": "success",
+    "3": "intermediate",
+    "4": "temporary",
+    "5": "permanent",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One thing in the input that led to the result."""
+
+    kind: Literal["rule", "status", "reply_code", "blocklist", "provider", "user_rule"]
+    id: str
+    match: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Blocklist:
+    id: str
+    name: str
+    operator: str
+    description: str
+    lookup: str
+    delist: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: str
+    name: str
+    postmaster: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigitMeaning:
+    """The meaning of one digit (or one part) of a code, seed-guide style."""
+
+    digit: str
+    title: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextSteps:
+    sender: tuple[str, ...] = ()
+    admin: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What could be read out of a pasted text, before any interpretation."""
+
+    reply_code: str | None = None
+    status: str | None = None
+    smtp_command: str | None = None
+    remote_host: str | None = None
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The result of the rules engine: a reason and why."""
+
+    reason: str
+    evidence: tuple[Evidence, ...]
+    provider: str | None = None
+    blocklist: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """A localized explanation of one SMTP reply or error text."""
+
+    input: str
+    reply_code: str | None
+    status: str | None
+    reply_class: ReplyClass
+    reason: str
+    hard_bounce: bool | None
+    retry: Retry
+    provider: Provider | None
+    blocklist: Blocklist | None
+    summary: str
+    explanation: str
+    next_steps: NextSteps
+    evidence: tuple[Evidence, ...]
+    lang: str
+    smtp_command: str | None = None
+    remote_host: str | None = None
+    addresses: tuple[str, ...] = ()
+    possible_reasons: tuple[str, ...] = ()
+    meaning: tuple[DigitMeaning, ...] = ()
+    causes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    who: str = "nobody"
+
+    @property
+    def classified(self) -> bool:
+        return self.reason != "undefined"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = to_dict(self)
+        data["class"] = data.pop("reply_class")
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """A catalogue entry for one basic reply code or enhanced status code."""
+
+    code: str
+    kind: Literal["reply", "status"]
+    known: bool
+    reply_class: ReplyClass
+    summary: str
+    explanation: str
+    causes: tuple[str, ...]
+    next_steps: NextSteps
+    references: tuple[str, ...]
+    lang: str
+    registered: bool = False
+    retry: Retry | None = None
+    reasons: tuple[str, ...] = ()
+    meaning: tuple[DigitMeaning, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = to_dict(self)
+        data["class"] = data.pop("reply_class")
+        return data
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """Turn a result dataclass into JSON-ready data (tuples become lists)."""
+    return _jsonable(asdict(obj))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class BounceResult:
+    """One bounced recipient of one bounce mail, classified and explained."""
+
+    origin: str
+    recipient: str
+    addresser: str
+    reason: str
+    status: str
+    reply_code: str
+    hard_bounce: bool
+    feedback_type: str
+    diagnostic: str
+    diagnostic_type: str
+    action: str
+    remote_host: str
+    smtp_command: str
+    timestamp: str
+    message_id: str
+    subject: str
+    decoded_by: str
+    summary: str
+    lang: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)

@@ -1,0 +1,1 @@
+"""Reading input: files, directories, Maildirs, mbox files, stdin."""

@@ -1,0 +1,89 @@
+"""Where mails come from: paths (files, Maildirs, directories, mbox), stdin, bytes.
+
+Each item is (origin, bytes) for a mail, or (origin, ReadProblem) for input
+that could not be read: one bad file never stops the rest of a batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from smtp_explain.read.mbox import MAX_MESSAGE, is_mbox_start, split_mbox
+
+MAX_FILE = MAX_MESSAGE
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    message: str
+
+
+Item = tuple[str, "bytes | ReadProblem"]
+
+
+def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
+    head = stream.read(5)
+    if is_mbox_start(head):
+        lines = itertools.chain([head + stream.readline()], stream)
+        for index, data in split_mbox(lines):
+            yield f"{origin}#{index}", data
+        return
+    data = head + stream.read(MAX_FILE)
+    if stream.read(1):
+        yield origin, ReadProblem(f"larger than {MAX_FILE >> 20} MiB: only the start was read")
+    if not data.strip():
+        yield origin, ReadProblem("empty file")
+        return
+    yield origin, data
+
+
+def _files_under(path: Path) -> Iterator[Path]:
+    """Files of a directory tree in a stable order (Maildir cur/new included)."""
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d not in ("tmp",) and not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def read_path(path: str) -> Iterator[Item]:
+    if path == "-":
+        yield from read_stream("-", sys.stdin.buffer)
+        return
+    target = Path(path)
+    if target.is_dir():
+        for file in _files_under(target):
+            yield from read_file(file)
+        return
+    yield from read_file(target)
+
+
+def read_file(path: Path) -> Iterator[Item]:
+    origin = str(path)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        yield origin, ReadProblem("no such file or directory")
+        return
+    except IsADirectoryError:
+        yield origin, ReadProblem("is a directory")
+        return
+    except OSError as exc:
+        yield origin, ReadProblem(exc.strerror or "cannot read")
+        return
+    with stream:
+        try:
+            yield from read_stream(origin, stream)
+        except OSError as exc:
+            yield origin, ReadProblem(exc.strerror or "read error")
+
+
+def read_all(paths: Iterable[str]) -> Iterator[Item]:
+    for path in paths:
+        yield from read_path(path)

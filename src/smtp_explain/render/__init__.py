@@ -1,0 +1,1 @@
+"""Output: terminal (Rich), JSON and HTML renderings of results."""

@@ -1,0 +1,164 @@
+"""Loading and checking rule files: built-in knowledge and the user's own.
+
+A rule maps a phrase (an RE2 pattern over folded lower-case text) to a reason.
+Built-in rules come from ``knowledge/rules.toml``; blocklist and provider
+patterns from their own files. User files have the ``[[rules]]`` format of
+``rules.toml`` and win over the built-in ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import re2
+
+from smtp_explain import catalog
+
+ENV_VAR = "SMTP_EXPLAIN_RULES"
+PHRASE_BONUS = 100
+USER_BONUS = 1000
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,80}")
+
+
+class RuleFileError(Exception):
+    """A rule file cannot be used; the message names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: Literal["rule", "user_rule", "blocklist", "provider"]
+    id: str
+    pattern: str
+    reason: str | None
+    score: int
+    provider: str | None = None
+
+
+def _line_of(raw: str, needle: str) -> int | None:
+    """The 1-based line of the first occurrence of needle in raw, if any."""
+    pos = raw.find(needle)
+    return raw.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Return an error message when pattern is not a usable RE2 pattern."""
+    if not pattern.strip():
+        return "empty pattern"
+    try:
+        re2.compile(pattern)
+    except re2.error as exc:
+        return f"pattern {pattern!r} is not valid RE2 syntax (linear-time regex): {exc}"
+    return None
+
+
+def parse_rule_file(path: str | os.PathLike[str], *, user: bool) -> list[Rule]:
+    """Read one ``[[rules]]`` file, raising RuleFileError with file and line."""
+    name = os.fspath(path)
+    try:
+        raw = Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleFileError(name, None, "no such rule file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(name, None, f"cannot read rule file: {exc}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise RuleFileError(name, line, f"not valid TOML: {exc}") from None
+    return rules_from_data(data, name, raw, user=user)
+
+
+def rules_from_data(data: dict[str, Any], name: str, raw: str, *, user: bool) -> list[Rule]:
+    entries = data.get("rules")
+    if not isinstance(entries, list):
+        raise RuleFileError(name, None, "expected an array of tables [[rules]]")
+    reasons = catalog.facts("reasons")["reasons"]
+    providers = catalog.facts("providers").get("providers", {})
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, 1):
+        anchor = str(entry.get("id") or entry.get("pattern") or "") if isinstance(entry, dict) else ""
+        line = _line_of(raw, anchor) if anchor else None
+        if not isinstance(entry, dict):
+            raise RuleFileError(name, line, f"rule #{number} is not a table")
+        rule_id = entry.get("id")
+        if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+            raise RuleFileError(name, line, f"rule #{number}: 'id' must be a short kebab-case name")
+        if rule_id in seen:
+            raise RuleFileError(name, line, f"rule {rule_id!r}: duplicate id")
+        seen.add(rule_id)
+        pattern = entry.get("pattern")
+        if not isinstance(pattern, str):
+            raise RuleFileError(name, line, f"rule {rule_id!r}: 'pattern' must be a string")
+        line = _line_of(raw, pattern) or line
+        problem = check_pattern(pattern)
+        if problem:
+            raise RuleFileError(name, line, f"rule {rule_id!r}: {problem}")
+        reason = entry.get("reason")
+        if reason not in reasons:
+            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown reason {reason!r}")
+        provider = entry.get("provider") or None
+        if provider is not None and provider not in providers:
+            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown provider {provider!r}")
+        priority = entry.get("priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise RuleFileError(name, line, f"rule {rule_id!r}: 'priority' must be an integer")
+        unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note"}
+        if unknown:
+            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown keys {sorted(unknown)}")
+        score = int(reasons[reason].get("priority", 0)) + priority + PHRASE_BONUS
+        out.append(
+            Rule(
+                kind="user_rule" if user else "rule",
+                id=rule_id,
+                pattern=pattern,
+                reason=reason,
+                score=score + (USER_BONUS if user else 0),
+                provider=provider,
+            )
+        )
+    return out
+
+
+def builtin_rules() -> list[Rule]:
+    """Rules, blocklist and provider patterns shipped in the package."""
+    rules_path = catalog.KNOWLEDGE_DIR / "rules.toml"
+    raw = rules_path.read_text(encoding="utf-8")
+    out = rules_from_data(tomllib.loads(raw), str(rules_path), raw, user=False)
+    blocked = int(catalog.facts("reasons")["reasons"]["blocked"].get("priority", 0))
+    for list_id, entry in catalog.facts("blocklists").get("blocklists", {}).items():
+        for pattern in entry.get("patterns", []):
+            out.append(Rule("blocklist", list_id, pattern, "blocked", blocked + PHRASE_BONUS))
+    for prov_id, entry in catalog.facts("providers").get("providers", {}).items():
+        for pattern in entry.get("patterns", []):
+            out.append(Rule("provider", prov_id, pattern, None, 0, provider=prov_id))
+    return out
+
+
+def user_rule_paths(extra: Iterable[str | os.PathLike[str]] = (),
+                    environ: dict[str, str] | None = None) -> list[str]:
+    """User rule files: SMTP_EXPLAIN_RULES (os.pathsep separated) then explicit ones."""
+    env = os.environ if environ is None else environ
+    paths = [p for p in env.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    paths.extend(os.fspath(p) for p in extra)
+    return paths
+
+
+def load_user_rules(paths: Sequence[str]) -> list[Rule]:
+    out: list[Rule] = []
+    for path in paths:
+        out.extend(parse_rule_file(path, user=True))
+    return out
