@@ -46,10 +46,10 @@ def test_cli_rules_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     ("body", "line", "words"),
     [
         ('[[rules]]\nid = "a"\npattern = "(unclosed"\nreason = "userunknown"\n', 3, "RE2"),
-        ('[[rules]]\nid = "a"\npattern = "ok"\nreason = "nonsense"\n', 3, "unknown reason"),
+        ('[[rules]]\nid = "a"\npattern = "ok"\nreason = "nonsense"\n', 4, "unknown reason"),
         ('[[rules]]\nid = "a"\npattern = "(a)\\\\1"\nreason = "blocked"\n', 3, "RE2"),
         ('[[rules]]\nid = "a"\npattern = "x"\nreason = "blocked"\n\n[[rules]]\nid = "b"\n'
-         'pattern = "(?=look)ahead"\nreason = "blocked"\n', 7, "RE2"),
+         'pattern = "(?=look)ahead"\nreason = "blocked"\n', 8, "RE2"),
         ('[[rules]]\nid = "a"\npattern = \n', 3, "TOML"),
     ],
 )

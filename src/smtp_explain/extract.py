@@ -60,7 +60,7 @@ _HOST_NAMED = re.compile(
     r"(?i)\b(?:remote[- ]mta|remote (?:server|host)|reporting[- ]mta|server)[:;]?\s+"
     r"(?:dns;\s*)?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8})"
 )
-_ADDRESS = re.compile(r"[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_ADDRESS = re.compile(r"(?<![\w.+=-])[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 MAX_SCAN = 1 << 20
 

@@ -20,7 +20,13 @@ MAX_MEM = 256 << 20
 
 def fold(text: str) -> str:
     """Lower-case and fold every run of white space to one space."""
-    return " ".join(text.lower().split())
+    text = text.lower()
+    # Fast path, exact: printable ASCII with no doubled, leading or trailing space.
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and (
+        text[-1:] != " "
+    ):
+        return text
+    return " ".join(text.split())
 
 
 class Matcher:
@@ -33,13 +39,14 @@ class Matcher:
         self._set = re2.Set.SearchSet(options)
         for rule in self.rules:
             self._set.Add(rule.pattern)
-        self._set.Compile()
+        if self.rules:
+            self._set.Compile()
+        # The C++ set itself, called with bytes: no per-call wrapper.
+        self._match = self._set._set.Match if self.rules else (lambda _data: [])
 
     def scan(self, folded: str) -> list[int]:
         """Indexes of every rule whose pattern occurs in the folded text."""
-        if not self.rules:
-            return []
-        return self._set.Match(folded) or []
+        return self._match(folded.encode("utf-8", "surrogatepass")) or []
 
     @cached_property
     def _compiled(self) -> dict[int, Any]:

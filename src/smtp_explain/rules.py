@@ -52,14 +52,40 @@ def _line_of(raw: str, needle: str) -> int | None:
     return raw.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
+def _field_line(raw: str, rule_id: str, field: str) -> int | None:
+    """The line of ``field = ...`` in the rule whose id is rule_id (1-based)."""
+    lines = raw.split("\n")
+    id_line = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(rule_id)}["']""")
+    field_line = re.compile(rf"^\s*{field}\s*=")
+    for number, line in enumerate(lines):
+        if id_line.match(line):
+            for offset in range(number, len(lines)):
+                if offset > number and lines[offset].lstrip().startswith("[["):
+                    break
+                if field_line.match(lines[offset]):
+                    return offset + 1
+            for offset in range(number, -1, -1):
+                if field_line.match(lines[offset]):
+                    return offset + 1
+                if lines[offset].lstrip().startswith("[["):
+                    break
+            return number + 1
+    return None
+
+
 def check_pattern(pattern: str) -> str | None:
     """Return an error message when pattern is not a usable RE2 pattern."""
     if not pattern.strip():
         return "empty pattern"
+    options = re2.Options()
+    options.log_errors = False
     try:
-        re2.compile(pattern)
+        re2.compile(pattern, options)
     except re2.error as exc:
-        return f"pattern {pattern!r} is not valid RE2 syntax (linear-time regex): {exc}"
+        detail = exc.args[0] if exc.args else exc
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        return f"pattern {pattern!r} is not valid RE2 syntax (linear-time regex): {detail}"
     return None
 
 
@@ -103,12 +129,13 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str, *, user: bool) ->
         pattern = entry.get("pattern")
         if not isinstance(pattern, str):
             raise RuleFileError(name, line, f"rule {rule_id!r}: 'pattern' must be a string")
-        line = _line_of(raw, pattern) or line
+        line = _field_line(raw, rule_id, "pattern") or line
         problem = check_pattern(pattern)
         if problem:
             raise RuleFileError(name, line, f"rule {rule_id!r}: {problem}")
         reason = entry.get("reason")
         if reason not in reasons:
+            line = _field_line(raw, rule_id, "reason") or line
             raise RuleFileError(name, line, f"rule {rule_id!r}: unknown reason {reason!r}")
         provider = entry.get("provider") or None
         if provider is not None and provider not in providers:
@@ -135,9 +162,10 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str, *, user: bool) ->
 
 def builtin_rules() -> list[Rule]:
     """Rules, blocklist and provider patterns shipped in the package."""
-    rules_path = catalog.KNOWLEDGE_DIR / "rules.toml"
-    raw = rules_path.read_text(encoding="utf-8")
-    out = rules_from_data(tomllib.loads(raw), str(rules_path), raw, user=False)
+    out: list[Rule] = []
+    for rules_path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
+        raw = rules_path.read_text(encoding="utf-8")
+        out.extend(rules_from_data(tomllib.loads(raw), str(rules_path), raw, user=False))
     blocked = int(catalog.facts("reasons")["reasons"]["blocked"].get("priority", 0))
     for list_id, entry in catalog.facts("blocklists").get("blocklists", {}).items():
         for pattern in entry.get("patterns", []):

@@ -57,9 +57,10 @@ def _pseudo() -> dict[str, dict[str, str]]:
 
 
 def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
-    if delivery.status and delivery.status[0] in "245":
-        if not delivery.status.endswith(".0.0") or reason in ("delivered", UNDEFINED):
-            return delivery.status
+    if delivery.status[:1] in ("2", "4", "5") and (
+        not delivery.status.endswith(".0.0") or reason in ("delivered", UNDEFINED)
+    ):
+        return delivery.status
     in_text = find_status(delivery.diagnostic)
     if in_text and (not delivery.status or in_text[0] == delivery.status[0]):
         return in_text
@@ -71,18 +72,41 @@ def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
     return table.get(reason) or _pseudo()["permanent"].get(reason, "")
 
 
+def _confirms_recipient(status: str, command: str) -> bool:
+    """Whether a "user unknown" answer really speaks of the recipient address.
+
+    Said with an addressing status (X.1.x) it does; said after DATA, when the
+    recipient was long accepted, it is how many servers word a refusal by
+    their content or recipient filters.
+    """
+    subject = status.split(".")[1] if status.count(".") == 2 else ""
+    return subject == "1" or command != "DATA"
+
+
 def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, str, str]:
     """(reason, status, reply_code) of one recipient."""
     reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
     status = delivery.status or find_status(delivery.diagnostic)
     action = delivery.action
+    command = delivery.smtp_command or find_command(delivery.diagnostic) or ""
     if delivery.reason:
         reason = delivery.reason
     elif action == "delivered" or (status.startswith("2.") and action not in ("failed",)):
         reason = "delivered"
     else:
         reason = classifier.classify(delivery.diagnostic, reply_code, status, evidence=False).reason
-    temporary = action == "delayed" or (status or reply_code or "5")[0] == "4"
+        if reason == UNDEFINED and action == "delayed":
+            reason = "expired"  # still queued, no cause given: the delay itself is the news
+        elif reason == UNDEFINED and delivery.diagnostic.strip():
+            reason = "onhold"  # an error text nobody has classified yet: keep for review
+        elif reason == "userunknown" and not _confirms_recipient(
+            find_status(delivery.diagnostic) or status, command
+        ):
+            reason = "filtered"
+    if delivery.temporary is not None:
+        temporary = delivery.temporary
+    else:
+        temporary = action == "delayed" or (status or reply_code or "5")[0] == "4"
     return reason, _status_for(delivery, reason, temporary), reply_code
 
 
@@ -106,7 +130,7 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
         return []
     addresser = address_in(mail.original_header("from")) or address_in(mail.header("to"))
     message_id = mail.original_header("message-id").strip().strip("<>")
-    subject = mail.original_header("subject")
+    subject = mail.original_header("subject")[:998]
     results = []
     for delivery in found:
         reason, status, reply_code = classify_delivery(delivery, classifier)
@@ -116,7 +140,7 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
             BounceResult(
                 origin=origin,
                 recipient=delivery.recipient,
-                addresser=addresser,
+                addresser=delivery.addresser or addresser,
                 reason=reason,
                 status=status,
                 reply_code=reply_code,
@@ -128,8 +152,8 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
                 remote_host=delivery.remote_host,
                 smtp_command=delivery.smtp_command or find_command(delivery.diagnostic) or "",
                 timestamp=_iso_time(delivery.timestamp or mail.header("date")),
-                message_id=message_id,
-                subject=subject,
+                message_id=delivery.message_id or message_id,
+                subject=delivery.subject or subject,
                 decoded_by=decoded_by,
                 summary=reason_text.get("summary", ""),
                 lang=lang,

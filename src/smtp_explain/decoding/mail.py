@@ -11,7 +11,7 @@ from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newl
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers",
                   "message/rfc822-headers", "text/rfc822-header", "message/partial")
-_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
+_ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 
 
 def address_in(value: str) -> str:
@@ -36,6 +36,10 @@ class Delivery:
     timestamp: str = ""
     reason: str = ""
     feedback_type: str = ""
+    temporary: bool | None = None  # set when the layout says so against action/status
+    addresser: str = ""  # original sender, message id and subject, when the
+    message_id: str = ""  # bounce states them per recipient (e.g. JSON notices)
+    subject: str = ""
 
 
 class Mail:
@@ -86,10 +90,8 @@ class Mail:
                 texts.append(part.text())
             if part.content_type == "message/feedback-report":
                 break
-        if not texts and not self.root.children and not self.root.content_type.startswith(
-            ("multipart/", "message/")
-        ):
-            texts.append(self.root.text())
+        if not texts and not self.root.children and self.root.message is None:
+            texts.append(self.root.text())  # not MIME, or multipart with no boundary lines
         return "\n".join(texts)
 
     @cached_property

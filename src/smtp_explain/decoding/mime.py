@@ -46,6 +46,13 @@ def decode_charset(data: bytes, charset: str | None) -> str:
         codecs.lookup(name)
     except LookupError:
         name = "utf-8"
+    if name in ("iso-2022-jp", "csiso2022jp") and not data.isascii():
+        # Labelled ISO-2022-JP (7-bit) but carrying 8-bit bytes: really EUC-JP or Shift_JIS.
+        for guess in ("euc-jp", "cp932"):
+            try:
+                return data.decode(guess)
+            except UnicodeDecodeError:
+                continue
     try:
         return data.decode(name)
     except UnicodeDecodeError:
@@ -115,6 +122,7 @@ def content_type_of(value: str | None) -> tuple[str, dict[str, str]]:
         return "text/plain", {}
     raw = value.encode("utf-8", errors="replace")
     main = raw.split(b";", 1)[0].strip().lower().decode("ascii", errors="replace")
+    main = main.split(None, 1)[0] if main else main  # "text/plain charset=..." lost its ";"
     params = {
         m.group(1).decode("ascii", "replace").lower(): (m.group(2) or m.group(3) or b"").decode(
             "utf-8", "replace"

@@ -22,7 +22,7 @@ ORIGINAL_MARKERS = re.compile(
     r")"
 )
 _HEADERISH = re.compile(r"(?m)^(?:return-path|received|message-id|x-original-to):[ \t]", re.I)
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_ADDRESS = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _NOT_RECIPIENT = re.compile(r"(?i)^(?:mailer-daemon|postmaster|mail-daemon|root|double-bounce)@")
 MAX_DIAGNOSTIC = 2000
 

@@ -31,7 +31,16 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
     head = stream.read(5)
     if is_mbox_start(head):
         lines = itertools.chain([head + stream.readline()], stream)
-        for index, data in split_mbox(lines):
+        messages = split_mbox(lines)
+        first = next(messages, None)
+        second = next(messages, None)
+        if first is None:
+            yield origin, ReadProblem("empty mailbox")
+            return
+        if second is None:  # a single mail saved with its "From " line: keep the file's name
+            yield origin, first[1]
+            return
+        for index, data in itertools.chain([first, second], messages):
             yield f"{origin}#{index}", data
         return
     data = head + stream.read(MAX_FILE)

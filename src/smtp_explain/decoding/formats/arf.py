@@ -6,6 +6,7 @@ from smtp_explain.decoding.dsn import parse_fields, typed_value
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "arf"
+ORDER = 10
 
 
 def match(mail: Mail) -> bool:

@@ -12,6 +12,7 @@ from smtp_explain.decoding.text import (
 )
 
 NAME = "fallback"
+ORDER = 1000
 
 
 def match(mail: Mail) -> bool:

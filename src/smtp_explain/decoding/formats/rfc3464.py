@@ -7,6 +7,7 @@ from smtp_explain.decoding.mail import Delivery, Mail
 from smtp_explain.decoding.text import fill_from_body
 
 NAME = "rfc3464"
+ORDER = 900
 
 
 def match(mail: Mail) -> bool:

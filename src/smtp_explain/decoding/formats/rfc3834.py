@@ -7,6 +7,7 @@ import re
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "rfc3834"
+ORDER = 950
 
 _SUBJECT = re.compile(
     r"(?i)^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|auto:|out of (?:the )?office|"

@@ -1,0 +1,56 @@
+"""DragonFly Mail Agent (dma): "Mail delivery failed".
+
+dma reports one recipient per bounce::
+
+    This is the DragonFly Mail Agent v0.13 at host.example.jp.
+
+    There was an error delivering your mail to <rcpt@example.org>.
+
+    mx.example.org [192.0.2.1] did not like our RCPT TO:
+    550 5.1.1 <rcpt@example.org>: Recipient address rejected: User unknown
+
+    Message headers follow.
+"""
+
+from __future__ import annotations
+
+import re
+
+from smtp_explain.decoding.dsn import find_reply_code, find_status
+from smtp_explain.decoding.formats.sendmail import strip_continuations
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.text import clean_diagnostic
+
+NAME = "dragonfly"
+ORDER = 700
+
+_MARKER = "this is the dragonfly mail agent"
+_RECIPIENT = re.compile(r"(?i)there was an error delivering your mail to <([^<>\s]{1,320})>\.?")
+_END = re.compile(r"(?im)^message headers follow")
+_DISLIKED = re.compile(r"(?i)^([\w.-]{1,255}) \[[^\]\s]{1,64}\] did not like our ([^:]{1,40}):")
+_COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "final data": "DATA", "data": "DATA",
+             "helo": "HELO", "ehlo": "EHLO", "banner": "CONN"}
+
+
+def match(mail: Mail) -> bool:
+    return _MARKER in mail.body[:2000].lower()
+
+
+def decode(mail: Mail) -> list[Delivery]:
+    body = mail.body
+    found = _RECIPIENT.search(body)
+    if not found or not address_in(found.group(1)):
+        return []
+    end = _END.search(body, found.end())
+    text = clean_diagnostic(body[found.end() : end.start() if end else len(body)])
+    delivery = Delivery(recipient=address_in(found.group(1)), action="failed", diagnostic=text)
+    disliked = _DISLIKED.match(text)
+    if disliked:
+        reply = strip_continuations(text[disliked.end() :])
+        delivery.diagnostic = text[: disliked.end()] + " " + reply
+        delivery.remote_host = disliked.group(1).lower()
+        delivery.smtp_command = _COMMANDS.get(disliked.group(2).strip().lower(), "")
+        delivery.reply_code = find_reply_code(reply)
+        delivery.status = find_status(reply)
+        delivery.diagnostic_type = "SMTP"
+    return [delivery]

@@ -1,0 +1,140 @@
+"""The ASGI application: pages, JSON API, static files, limits and headers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from smtp_explain import catalog
+from smtp_explain.explain import explain
+from smtp_explain.web import api, guide, language, pages
+from smtp_explain.web.access_log import AccessLog
+from smtp_explain.web.api import ApiError, error_response
+from smtp_explain.web.limits import (
+    DEFAULT_MAX_UPLOAD,
+    DEFAULT_TIME_LIMIT,
+    BodyLimit,
+    BodyTooLarge,
+    TooSlow,
+    Worker,
+)
+from smtp_explain.web.security import HEADERS, SecurityHeaders
+from smtp_explain.web.templating import environment, render
+from smtp_explain.web.upload import FormError
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def _error(request: Request, status: int, label: str, message: str,
+           headers: dict[str, str] | None = None) -> Response:
+    """An error as JSON for the API, as a page for people."""
+    if _wants_json(request):
+        return error_response(status, message, headers)
+    lang = language.choose(request)
+    t = language.labels(lang)
+    response = render(request, "error.html", lang, title=t[f"{label}_title"],
+                      description=t[f"{label}_text"], status_code=status, private=True,
+                      status=status, label=label)
+    response.headers.update(headers or {})
+    return response
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return _error(request, 404, "not_found", "not found: " + request.url.path[:80])
+    if exc.status_code == 405:
+        allow = (exc.headers or {}).get("Allow", "")
+        return _error(request, 405, "method", "method not allowed; allowed: " + allow,
+                      {"allow": allow} if allow else None)
+    return _error(request, exc.status_code, "failed", str(exc.detail))
+
+
+async def on_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message)
+
+
+async def on_too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    return _error(request, 413, "too_large", f"the body is larger than {exc.limit} bytes",
+                  {"connection": "close"})
+
+
+async def on_too_slow(request: Request, exc: Exception) -> Response:
+    return _error(request, 503, "too_slow", f"the server is busy or the work took too long: {exc}",
+                  {"retry-after": "10"})
+
+
+async def on_form_error(request: Request, exc: Exception) -> Response:
+    return _error(request, 400, "bad_form", str(exc))
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    """Last resort; this response bypasses the middleware, so it brings its own headers."""
+    response = error_response(500, "internal error")
+    for name, value in HEADERS:
+        response.headers[name.decode()] = value.decode()
+    return response
+
+
+def warm_up() -> None:
+    """Load the knowledge, rules and templates before the first request, not during it."""
+    for lang in catalog.languages():
+        explain("550 5.1.1 <bob@example.com>: user unknown", lang)
+        language.labels(lang)
+        guide.reply_groups(lang)
+        guide.status_groups(lang)
+        guide.reasons(lang)
+    for name in environment.list_templates():
+        environment.get_template(name)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    warm_up()
+    yield
+
+
+def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
+               time_limit: float = DEFAULT_TIME_LIMIT) -> Starlette:
+    """The web application. ``max_upload`` caps request bodies (bytes, 413 above);
+    ``time_limit`` bounds decoding work (seconds, 503 after)."""
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *api.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        middleware=[
+            Middleware(AccessLog),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, limit=max_upload),
+        ],
+        lifespan=lifespan,
+        exception_handlers={
+            HTTPException: on_http_error,
+            ApiError: on_api_error,
+            BodyTooLarge: on_too_large,
+            TooSlow: on_too_slow,
+            FormError: on_form_error,
+            Exception: on_crash,
+        },
+    )
+    app.state.max_upload = max_upload
+    app.state.worker = Worker(time_limit)
+    return app

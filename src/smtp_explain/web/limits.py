@@ -1,0 +1,95 @@
+"""Limits on what one request may cost: body size and time spent decoding."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from anyio import CapacityLimiter, to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
+DEFAULT_TIME_LIMIT = 10.0
+DECODING_THREADS = 2
+
+T = TypeVar("T")
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than the configured limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body larger than {limit} bytes")
+        self.limit = limit
+
+
+class TooSlow(Exception):
+    """Work on the request did not finish within the time limit (or could not start)."""
+
+
+class BodyLimit:
+    """ASGI middleware: reading more than ``limit`` body bytes raises BodyTooLarge.
+
+    A Content-Length above the limit fails on the first read, before any byte is
+    taken; a streamed (chunked) body fails as soon as the running total passes it.
+    The exception reaches the app's exception handlers, which answer 413.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = DEFAULT_MAX_UPLOAD) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = 0
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = int(value) if value.isdigit() else 0
+                break
+        limit = self.limit
+        if declared > limit:
+
+            async def refuse() -> Message:
+                raise BodyTooLarge(limit)
+
+            await self.app(scope, refuse, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+class Worker:
+    """Runs blocking work in a small thread pool with a time limit.
+
+    When the time is up the caller gets TooSlow at once; the thread finishes on
+    its own (Python threads cannot be stopped), but holds one of the few pool
+    places until then, so runaway work cannot pile up without bound.
+    """
+
+    def __init__(self, time_limit: float = DEFAULT_TIME_LIMIT,
+                 threads: int = DECODING_THREADS) -> None:
+        self.time_limit = time_limit
+        self._limiter: CapacityLimiter | None = None
+        self._threads = threads
+
+    async def run(self, func: Callable[..., T], *args: object) -> T:
+        if self._limiter is None:  # created inside the event loop
+            self._limiter = CapacityLimiter(self._threads)
+        call = to_thread.run_sync(func, *args, abandon_on_cancel=True, limiter=self._limiter)
+        try:
+            return await asyncio.wait_for(call, self.time_limit)
+        except TimeoutError:
+            raise TooSlow(f"gave up after {self.time_limit:g} seconds") from None

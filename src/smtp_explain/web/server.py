@@ -1,0 +1,72 @@
+"""Running the web app with uvicorn: ``serve(host, port)``.
+
+Logs go to standard error: uvicorn's start and error messages, and one access
+line per request with method, path, status, sizes and time (see access_log).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from smtp_explain.web.limits import DEFAULT_MAX_UPLOAD, DEFAULT_TIME_LIMIT
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8025
+
+
+def log_config(access_log: bool = True) -> dict[str, Any]:
+    handler = {"class": "logging.StreamHandler", "formatter": "plain",
+               "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(message)s"}},
+        "handlers": {"stderr": handler},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            # uvicorn's own access log would print the query string: it stays off.
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            "smtp_explain.web.access": {"handlers": ["stderr"],
+                                        "level": "INFO" if access_log else "WARNING",
+                                        "propagate": False},
+        },
+    }
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+          max_upload: int = DEFAULT_MAX_UPLOAD, time_limit: float = DEFAULT_TIME_LIMIT,
+          access_log: bool = True) -> None:
+    """Serve the web app until interrupted."""
+    import uvicorn
+
+    from smtp_explain.web.app import create_app
+
+    uvicorn.run(
+        create_app(max_upload=max_upload, time_limit=time_limit),
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=log_config(access_log),
+        server_header=False,
+        proxy_headers=False,
+        timeout_keep_alive=15,
+        timeout_graceful_shutdown=5,
+        backlog=2048,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m smtp_explain.web.server``: the same as ``smtp-explain serve``."""
+    parser = argparse.ArgumentParser(prog="python -m smtp_explain.web.server")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--max-upload", type=int, default=DEFAULT_MAX_UPLOAD, metavar="BYTES")
+    parser.add_argument("--no-access-log", action="store_true")
+    args = parser.parse_args(argv)
+    serve(args.host, args.port, max_upload=args.max_upload, access_log=not args.no_access_log)
+
+
+if __name__ == "__main__":
+    main()
