@@ -25,13 +25,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 10.0
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+T = TypeVar("T")
 
 # Realistic replies; the {n} slot varies addresses and IPs so no two bodies repeat often.
 TEXTS = (
@@ -176,15 +179,51 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine spent busy (all cores), to show contention."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used during the run: by the server, this load generator, everything else."""
+
+    server: float | None
+    client: float
+    others: float | None
+
+    @classmethod
+    def measure(cls, server_pid: int, run: Callable[[], T]) -> tuple[T, Cpu]:
+        server_before, machine_before = cpu_seconds(server_pid), machine_busy_seconds()
+        client_before = sum(os.times()[:2])
+        result = run()
+        client = sum(os.times()[:2]) - client_before
+        server_after, machine_after = cpu_seconds(server_pid), machine_busy_seconds()
+        server = (None if server_before is None or server_after is None
+                  else server_after - server_before)
+        others = (None if machine_before is None or machine_after is None or server is None
+                  else max(0.0, machine_after - machine_before - server - client))
+        return result, cls(server, client, others)
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def report(stats: Stats, elapsed: float, clients: int, server_cpu: float | None) -> dict[str, object]:
+def report(stats: Stats, elapsed: float, clients: int, cpu: Cpu) -> dict[str, object]:
     ordered = sorted(stats.latencies)
     ms = 1000.0
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
     return {
         "endpoint": "POST /api/explain",
         "clients": clients,
@@ -197,7 +236,11 @@ def report(stats: Stats, elapsed: float, clients: int, server_cpu: float | None)
         "p90_ms": round(percentile(ordered, 0.90) * ms, 2),
         "p99_ms": round(percentile(ordered, 0.99) * ms, 2),
         "max_ms": round(ordered[-1] * ms, 2) if ordered else None,
-        "server_cpu_seconds": None if server_cpu is None else round(server_cpu, 1),
+        "server_cpu_seconds": rounded(cpu.server),
+        "server_cpu_us_per_request": round(cpu.server / len(ordered) * 1e6)
+        if cpu.server is not None and ordered else None,
+        "load_generator_cpu_seconds": rounded(cpu.client),
+        "other_processes_cpu_seconds": rounded(cpu.others),
         "cpus": os.cpu_count(),
     }
 
@@ -222,12 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     server = start_server(port, access_log=not args.no_access_log)
     try:
-        before = cpu_seconds(server.pid)
-        stats, elapsed = runner(drive(port, args.clients, args.seconds))
-        after = cpu_seconds(server.pid)
+        outcome, cpu = Cpu.measure(
+            server.pid, lambda: runner(drive(port, args.clients, args.seconds)))
     finally:
         stop_server(server)
-    cpu = after - before if before is not None and after is not None else None
+    stats, elapsed = outcome
     figures = report(stats, elapsed, args.clients, cpu)
     for key, value in figures.items():
         print(f"{key:>20}: {value}")

@@ -270,3 +270,10 @@ def test_strip_continuations() -> None:
     assert strip_continuations("550-5.7.1 a b 550-5.7.1 c 550 5.7.1 d") == "550-5.7.1 a b c d"
     assert strip_continuations("550-Rejected 550-Reason: x 550 id") == "550-Rejected Reason: x id"
     assert strip_continuations("550 said 550 for RCPT TO") == "550 said 550 for RCPT TO"
+
+
+@pytest.mark.parametrize("data", [POSTFIX, SENDMAIL, EXIM, QMAIL, DMA])
+def test_line_endings_do_not_matter(data: bytes) -> None:
+    expected = decode_mail(data)
+    assert decode_mail(data.replace(b"\n", b"\r\n")) == expected
+    assert decode_mail(data.replace(b"\n", b"\r")) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterator
@@ -236,6 +237,30 @@ def test_streamed_body_over_the_limit_is_refused() -> None:
         assert_error(response, 413)
         upload = small.post("/api/bounce", files={"file": ("big.eml", b"z" * 5000)})
         assert_error(upload, 413)
+
+
+def test_stalled_body_gives_408() -> None:
+    app = create_app(body_timeout=0.2)
+    sent: list[dict[str, object]] = []
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/bounce", "raw_path": b"/api/bounce", "root_path": "",
+        "query_string": b"", "headers": [(b"content-length", b"100")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }
+
+    async def stalled_client() -> dict[str, object]:
+        await asyncio.sleep(5)
+        return {"type": "http.request", "body": b"x" * 100, "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    started = time.monotonic()
+    asyncio.run(app(scope, stalled_client, send))  # type: ignore[arg-type]
+    assert time.monotonic() - started < 2
+    assert sent[0]["status"] == 408
+    assert b"did not arrive" in sent[1]["body"]  # type: ignore[operator]
 
 
 def test_slow_decoding_gives_503(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,9 +14,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -41,6 +45,10 @@ CHROMIUM_ARGS = [
 BLOCKED = "554 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '" onmouseover=alert(1) x="'
+
+
+def result_url(server: str, text: str, lang: str = "en") -> str:
+    return f"{server}/explain?{urlencode({'q': text, 'lang': lang})}"
 
 
 def free_port() -> int:
@@ -68,7 +76,7 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     with playwright_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
@@ -83,91 +91,119 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
 
 @pytest.fixture
-def page(browser_context: object, server: str) -> Iterator[object]:
+def page(browser_context: BrowserContext, server: str) -> Iterator[Page]:
     """A fresh tab that fails the test on JavaScript errors, dialogs or CSP reports."""
-    tab = browser_context.new_page()  # type: ignore[attr-defined]
+    tab = browser_context.new_page()
     problems: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":  # CSP violations are reported here
+            problems.append(f"console: {message.text}")
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            problems.append(f"outgoing: {route.request.url}")
+            route.abort()
+
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
-                                     dialog.dismiss()))
-    tab.on("console", lambda message: problems.append(f"console: {message.text}")
-           if message.type == "error" else None)
-    # every request stays on the test server
-    tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-              else (problems.append(f"outgoing: {route.request.url}"), route.abort()))
-    tab.problems = problems
+    tab.on("dialog", on_dialog)
+    tab.on("console", on_console)
+    tab.route("**/*", only_local)
     yield tab
     tab.close()
     assert problems == []
 
 
-def test_paste_a_reply_and_see_the_reason(page: object, server: str) -> None:
-    page.goto(server + "/?lang=en")  # type: ignore[attr-defined]
-    page.fill("#text", USER_UNKNOWN)  # type: ignore[attr-defined]
-    page.click("form.ask button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url("**/explain?**")  # type: ignore[attr-defined]
-    query = parse_qs(urlsplit(page.url).query)  # type: ignore[attr-defined]
+def test_paste_a_reply_and_see_the_reason(page: Page, server: str) -> None:
+    page.goto(server + "/?lang=en")
+    page.fill("#text", USER_UNKNOWN)
+    page.click("form.ask button[type=submit]")
+    page.wait_for_url("**/explain?**")
+    query = parse_qs(urlsplit(page.url).query)
     assert query == {"q": [USER_UNKNOWN], "lang": ["en"]}
-    card = page.locator("article.card").first  # type: ignore[attr-defined]
+    card = page.locator("article.card").first
     assert card.locator("a[href^='/reasons/']").inner_text() == "userunknown"
     assert explain(USER_UNKNOWN).summary in card.inner_text()
     assert catalog.texts("en", "web")["labels"]["class_permanent"] in card.inner_text()
 
 
-def test_switch_to_turkish(page: object, server: str) -> None:
-    page.goto(server + "/explain?lang=en&q=" + USER_UNKNOWN.replace(" ", "+"))  # type: ignore[attr-defined]
-    page.click("nav.langs a[hreflang=tr]")  # type: ignore[attr-defined]
-    page.wait_for_url("**lang=tr**")  # type: ignore[attr-defined]
-    assert page.get_attribute("html", "lang") == "tr"  # type: ignore[attr-defined]
-    body = page.inner_text("main")  # type: ignore[attr-defined]
+def test_switch_to_turkish(page: Page, server: str) -> None:
+    page.goto(result_url(server, USER_UNKNOWN))
+    page.click("nav.langs a[hreflang=tr]")
+    page.wait_for_url("**lang=tr**")
+    assert page.get_attribute("html", "lang") == "tr"
+    body = page.inner_text("main")
     assert explain(USER_UNKNOWN, "tr").summary in body
     assert catalog.texts("tr", "web")["labels"]["next_steps"] in body
-    for href in page.eval_on_selector_all(  # type: ignore[attr-defined]
+    for href in page.eval_on_selector_all(
         "main a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
     ):
         assert "lang=tr" in href
 
 
-def test_upload_a_bounce_and_see_its_recipients(page: object, server: str, tmp_path: Path
+def test_upload_a_bounce_and_see_its_recipients(page: Page, server: str, tmp_path: Path
                                                 ) -> None:
     source = BOUNCE if BOUNCE.is_file() else tmp_path / "bounce.eml"
     if not BOUNCE.is_file():
         source.write_bytes(dsn_mail())
     expected = [r.recipient for r in decode(source.read_bytes())]
     assert expected
-    page.goto(server + "/?lang=en")  # type: ignore[attr-defined]
-    page.set_input_files("#file", str(source))  # type: ignore[attr-defined]
-    assert source.name in page.inner_text("[data-drop-name]")  # type: ignore[attr-defined]
-    page.click("form.ask button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_selector("table.recipients")  # type: ignore[attr-defined]
-    cells = page.locator("table.recipients tbody tr td:first-child").all_inner_texts()  # type: ignore[attr-defined]
+    page.goto(server + "/?lang=en")
+    page.set_input_files("#file", str(source))
+    assert source.name in page.inner_text("[data-drop-name]")
+    page.click("form.ask button[type=submit]")
+    page.wait_for_selector("table.recipients")
+    cells = page.locator("table.recipients tbody tr td:first-child").all_inner_texts()
     assert cells == expected
-    assert source.name in page.inner_text("#bounce-h")  # type: ignore[attr-defined]
+    assert source.name in page.inner_text("#bounce-h")
 
 
-def test_follow_guide_links(page: object, server: str) -> None:
-    page.goto(server + "/explain?lang=en&q=" + USER_UNKNOWN.replace(" ", "+"))  # type: ignore[attr-defined]
-    page.click("article.card a[href^='/reasons/']")  # type: ignore[attr-defined]
-    page.wait_for_url("**/reasons/userunknown?lang=en")  # type: ignore[attr-defined]
-    assert "userunknown" in page.title()  # type: ignore[attr-defined]
-    page.click("a[href^='/codes/550']")  # type: ignore[attr-defined]
-    page.wait_for_url("**/codes/550?lang=en")  # type: ignore[attr-defined]
-    assert page.inner_text("h1").startswith("550")  # type: ignore[attr-defined]
-    page.click("footer a[href^='/status']")  # type: ignore[attr-defined]
-    page.wait_for_url("**/status?lang=en")  # type: ignore[attr-defined]
-    assert page.locator("ul.code-list a").count() == 81  # type: ignore[attr-defined]
+def test_drop_a_bounce_on_the_drop_zone(page: Page, server: str) -> None:
+    page.goto(server + "/?lang=tr")
+    page.evaluate(
+        """(mail) => {
+            const files = new DataTransfer();
+            files.items.add(new File([mail], "dropped.eml", {type: "message/rfc822"}));
+            document.querySelector("[data-drop]").dispatchEvent(
+                new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true}));
+        }""",
+        dsn_mail("dropped@example.org").decode(),
+    )
+    page.wait_for_selector("table.recipients")
+    assert page.get_attribute("html", "lang") == "tr"
+    assert page.inner_text("table.recipients tbody td:first-child") == "dropped@example.org"
+    assert "dropped.eml" in page.inner_text("#bounce-h")
+
+
+def test_follow_guide_links(page: Page, server: str) -> None:
+    page.goto(result_url(server, USER_UNKNOWN))
+    page.click("article.card a[href^='/reasons/']")
+    page.wait_for_url("**/reasons/userunknown?lang=en")
+    assert "userunknown" in page.title()
+    page.click("a[href^='/codes/550']")
+    page.wait_for_url("**/codes/550?lang=en")
+    assert page.inner_text("h1").startswith("550")
+    page.click("footer a[href^='/status']")
+    page.wait_for_url("**/status?lang=en")
+    assert page.locator("ul.code-list a").count() == 81
 
 
 @pytest.mark.parametrize("payload", [SCRIPT, ATTRIBUTE, f"550 {SCRIPT}{ATTRIBUTE}"])
-def test_xss_payloads_stay_inert(page: object, server: str, payload: str) -> None:
-    page.goto(server + "/?lang=en")  # type: ignore[attr-defined]
-    page.fill("#text", payload)  # type: ignore[attr-defined]
-    page.click("form.ask button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_selector("article.card")  # type: ignore[attr-defined]
-    assert payload in page.inner_text("pre.input")  # type: ignore[attr-defined]
-    page.hover("pre.input")  # type: ignore[attr-defined]
-    page.hover("article.card h2")  # type: ignore[attr-defined]
-    injected = page.evaluate(  # type: ignore[attr-defined]
+def test_xss_payloads_stay_inert(page: Page, server: str, payload: str) -> None:
+    page.goto(server + "/?lang=en")
+    page.fill("#text", payload)
+    page.click("form.ask button[type=submit]")
+    page.wait_for_selector("article.card")
+    assert payload in page.inner_text("pre.input")
+    page.hover("pre.input")
+    page.hover("article.card h2")
+    injected = page.evaluate(
         """() => ({
             inlineScripts: [...document.scripts].filter(s => !s.src).length,
             handlers: [...document.querySelectorAll('*')].flatMap(
@@ -179,14 +215,14 @@ def test_xss_payloads_stay_inert(page: object, server: str, payload: str) -> Non
     # the fixture also fails the test had any dialog (alert) opened
 
 
-def test_screenshot_of_a_result(page: object, server: str) -> None:
-    page.goto(server + "/explain?lang=en&q=" + BLOCKED.replace(" ", "+"))  # type: ignore[attr-defined]
-    page.wait_for_selector("article.card .blocklist")  # type: ignore[attr-defined]
+def test_screenshot_of_a_result(page: Page, server: str) -> None:
+    page.goto(result_url(server, BLOCKED))
+    page.wait_for_selector("article.card .blocklist")
     OUTPUT.mkdir(exist_ok=True)
     full = OUTPUT / "result-page.png"
-    page.screenshot(path=str(full), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(full), full_page=True)
     top = OUTPUT / "screenshot.png"
-    page.screenshot(path=str(top))  # type: ignore[attr-defined]
+    page.screenshot(path=str(top))
     assert full.stat().st_size > 20_000 and top.stat().st_size > 20_000
     if not README_SCREENSHOT.exists() or os.environ.get("SMTP_EXPLAIN_SCREENSHOT") == "1":
         README_SCREENSHOT.parent.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from smtp_explain import catalog
 from smtp_explain.explain import explain, lookup
 from smtp_explain.web.app import create_app
+from smtp_explain.web.findings import MAX_FINDINGS
 from smtp_explain.web.templating import TEMPLATES_DIR, environment
 from test_web_api import USER_UNKNOWN, dsn_mail
 
@@ -213,6 +214,19 @@ def test_uploaded_bounce_shows_one_row_per_recipient(client: TestClient) -> None
     assert "bounces.mbox" in found.all_text
 
 
+def test_many_distinct_errors_get_a_bounded_number_of_cards(client: TestClient) -> None:
+    statuses = [f"5.{s}.{d}" for s in range(1, 8) for d in range(4)][:25]
+    mbox = b"".join(
+        b"From MAILER-DAEMON Mon Mar  3 10:00:00 2025\n"
+        + dsn_mail(f"user{i}@example.org", status, f"smtp; 550 {status} refused") + b"\n"
+        for i, status in enumerate(statuses)
+    )
+    response = client.post("/explain", files={"file": ("many.mbox", mbox)})
+    assert response.status_code == 200
+    assert response.text.count("<tr class=\"row-") == 25
+    assert 1 < response.text.count('<article class="card') <= MAX_FINDINGS
+
+
 def test_upload_that_is_no_bounce(client: TestClient) -> None:
     mail = b"From: a@example.com\nTo: b@example.org\nSubject: hi\n\nhello\n"
     response = client.post("/explain", files={"file": ("hello.eml", mail)})
@@ -376,7 +390,7 @@ def test_every_label_in_the_templates_exists_in_every_language() -> None:
         "reply_position_": ("1", "2", "3"),
         "status_position_": ("1", "2", "3"),
     }
-    for label in ("not_found", "method", "failed", "too_large", "too_slow", "bad_form"):
+    for label in ("not_found", "method", "failed", "too_large", "too_slow", "slow_body", "bad_form"):
         used |= {f"{label}_title", f"{label}_text"}
     used |= {prefix + value for prefix, values in prefixed.items() for value in values}
     used.discard("format")

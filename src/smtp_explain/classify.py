@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from functools import cache
 
 from smtp_explain import catalog
+from smtp_explain.extract import quick_codes
 from smtp_explain.matcher import Matcher, fold
 from smtp_explain.model import Classification, Evidence
 from smtp_explain.rules import Rule, builtin_rules, load_user_rules, user_rule_paths
 
 UNDEFINED = "undefined"
+NO_SCORE = -(1 << 30)
 
 
 def status_key(status: str) -> str:
@@ -33,6 +35,10 @@ class Classifier:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.matcher = Matcher(list(rules))
         self._rules = self.matcher.rules
+        self._match = self.matcher.raw_match
+        # Flat per-rule arrays for the hot path; provider hints never win a reason.
+        self._scores = [NO_SCORE if r.reason is None else r.score for r in self._rules]
+        self._reasons = [r.reason or UNDEFINED for r in self._rules]
         reasons = catalog.facts("reasons")["reasons"]
         self._priority = {rid: int(r.get("priority", 0)) for rid, r in reasons.items()}
         self._status_reason = {
@@ -46,6 +52,39 @@ class Classifier:
             if len(entry.get("reasons", ())) == 1
         }
 
+    def _decide(self, hits: list[int], reply_code: str | None,
+                status: str | None) -> tuple[str, int, str]:
+        """(reason, index of the winning rule or -1, what decided: rule/status/reply_code/"")."""
+        best = -1
+        best_score = NO_SCORE
+        scores = self._scores
+        for index in hits:
+            score = scores[index]
+            if score > best_score or (score == best_score and index > best):
+                best, best_score = index, score
+        if status:
+            status_reason = self._status_reason.get("X" + status[1:])
+            if status_reason and self._priority[status_reason] > best_score:
+                return status_reason, -1, "status"
+        if best >= 0:
+            return self._reasons[best], best, "rule"
+        if reply_code:
+            implied = self._reply_reason.get(reply_code)
+            if implied:
+                return implied, -1, "reply_code"
+        return UNDEFINED, -1, ""
+
+    def reason_of(self, text: str, reply_code: str | None = None,
+                  status: str | None = None) -> str:
+        """Only the reason: the hot path for bulk classification."""
+        return self._decide(self._match(fold(text).encode("utf-8", "surrogatepass")) or [],
+                            reply_code, status)[0]
+
+    def classify_line(self, text: str) -> str:
+        """The reason of one reply line, codes read from the line itself (bulk path)."""
+        reply_code, status = quick_codes(text)
+        return self.reason_of(text, reply_code, status)
+
     def classify(
         self,
         text: str,
@@ -54,46 +93,32 @@ class Classifier:
         *,
         evidence: bool = True,
     ) -> Classification:
+        """The reason, with the provider, blocklist and evidence behind it."""
         folded = fold(text)
+        hits = sorted(self.matcher.scan(folded))
+        reason, best, source = self._decide(hits, reply_code, status)
         rules = self._rules
-        best = -1
-        best_score = -(1 << 30)
-        provider: str | None = None
-        blocklist: str | None = None
-        hits = self.matcher.scan(folded)
-        for index in sorted(hits):
-            rule = rules[index]
-            if rule.kind == "provider":
-                provider = provider or rule.id
-                continue
-            if rule.kind == "blocklist" and blocklist is None:
-                blocklist = rule.id
-            if rule.score >= best_score:
-                best, best_score = index, rule.score
-            if rule.provider and provider is None:
-                provider = rule.provider
-        reason = UNDEFINED
+        provider = next((rules[i].id for i in hits if rules[i].kind == "provider"), None)
+        if provider is None and best >= 0:
+            provider = rules[best].provider
+        blocklist_hit = next((i for i in hits if rules[i].kind == "blocklist"), -1)
+        blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
         found: list[Evidence] = []
-        status_reason = self._status_reason.get(status_key(status)) if status else None
-        if status_reason and self._priority.get(status_reason, 0) > best_score:
-            reason = status_reason
-            found.append(Evidence("status", status or ""))
-        elif best >= 0:
-            rule = rules[best]
-            reason = rule.reason or UNDEFINED
-            if evidence:
-                found.append(Evidence(rule.kind, rule.id, self.matcher.find(best, folded)))
-        elif reply_code and reply_code in self._reply_reason:
-            reason = self._reply_reason[reply_code]
-            found.append(Evidence("reply_code", reply_code))
         if evidence:
-            if blocklist and not (found and found[0].kind == "blocklist"):
-                index = next(i for i in sorted(hits) if rules[i].id == blocklist)
-                found.append(Evidence("blocklist", blocklist, self.matcher.find(index, folded)))
-            if provider:
-                index = next((i for i in sorted(hits) if rules[i].id == provider), -1)
-                match = self.matcher.find(index, folded) if index >= 0 else ""
-                found.append(Evidence("provider", provider, match))
+            if source == "rule":
+                rule = rules[best]
+                found.append(Evidence(rule.kind, rule.id, self.matcher.find(best, folded)))
+            elif source == "status":
+                found.append(Evidence("status", status or ""))
+            elif source == "reply_code":
+                found.append(Evidence("reply_code", reply_code or ""))
+            if blocklist_hit >= 0 and blocklist_hit != best:
+                found.append(Evidence("blocklist", rules[blocklist_hit].id,
+                                      self.matcher.find(blocklist_hit, folded)))
+            provider_hit = next((i for i in hits if rules[i].kind == "provider"), -1)
+            if provider_hit >= 0:
+                found.append(Evidence("provider", rules[provider_hit].id,
+                                      self.matcher.find(provider_hit, folded)))
         return Classification(reason, tuple(found), provider, blocklist)
 
 

@@ -129,3 +129,18 @@ def extract(text: str) -> Facts:
         remote_host=find_remote_host(text),
         addresses=find_addresses(text),
     )
+
+
+_STATUS_AT = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+
+
+def quick_codes(text: str) -> tuple[str | None, str | None]:
+    """(reply code, status) with a fast path for the usual "550 5.1.1 ..." shape."""
+    if text[3:4] in (" ", "-") and text[:3].isdigit() and text[0] in "2345":
+        found = _STATUS_AT.match(text, 4)
+        if found:
+            return text[:3], f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
+        head = text[:200]
+        return text[:3], find_status(head, text[:3]) if "." in head else None
+    code = find_reply_code(text)
+    return code, find_status(text, code)

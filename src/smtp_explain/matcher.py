@@ -7,7 +7,7 @@ RE2 guarantees time linear in the input, whatever the patterns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -42,11 +42,13 @@ class Matcher:
         if self.rules:
             self._set.Compile()
         # The C++ set itself, called with bytes: no per-call wrapper.
-        self._match = self._set._set.Match if self.rules else (lambda _data: [])
+        self.raw_match: Callable[[bytes], list[int] | None] = (
+            self._set._set.Match if self.rules else (lambda _data: None)
+        )
 
     def scan(self, folded: str) -> list[int]:
         """Indexes of every rule whose pattern occurs in the folded text."""
-        return self._match(folded.encode("utf-8", "surrogatepass")) or []
+        return self.raw_match(folded.encode("utf-8", "surrogatepass")) or []
 
     @cached_property
     def _compiled(self) -> dict[int, Any]:

@@ -13,7 +13,6 @@ import binascii
 import codecs
 import quopri
 import re
-from dataclasses import dataclass, field
 
 MAX_DEPTH = 12
 MAX_PARTS = 64
@@ -88,22 +87,21 @@ def decode_header_value(value: str) -> str:
     return _ENCODED_WORD.sub(_decode_word, value)
 
 
+_FOLD = re.compile(r"\n[ \t]+")
+
+
 def parse_headers(block: bytes) -> list[tuple[str, str]]:
     """Header lines to (lower-case name, unfolded value) pairs, in order."""
-    headers: list[tuple[str, str]] = []
     text = block[:MAX_HEADER_BLOCK].decode("utf-8", errors="replace")
+    if "\n " in text or "\n\t" in text:
+        text = _FOLD.sub(" ", text)
+    headers: list[tuple[str, str]] = []
+    append = headers.append
     for line in text.split("\n"):
-        if not line:
+        name, colon, value = line.partition(":")
+        if not colon or not name or len(name) > 76 or " " in name.strip() or name[0] in " \t":
             continue
-        if line[0] in " \t":
-            if headers:
-                name, value = headers[-1]
-                headers[-1] = (name, value + " " + line.strip())
-            continue
-        colon = line.find(":")
-        if colon <= 0 or colon > 76 or " " in line[:colon].strip():
-            continue
-        headers.append((line[:colon].strip().lower(), line[colon + 1 :].strip()))
+        append((name.strip().lower(), value.strip()))
     return headers
 
 
@@ -132,35 +130,60 @@ def content_type_of(value: str | None) -> tuple[str, dict[str, str]]:
     return (main if "/" in main else "text/plain"), params
 
 
-@dataclass(slots=True)
 class Part:
-    """One MIME entity: its headers, its type, and its (raw) body."""
+    """One MIME entity: its headers, its type, and its (raw) body.
 
-    headers: list[tuple[str, str]]
-    content_type: str
-    params: dict[str, str]
-    body: bytes
-    children: list[Part] = field(default_factory=list)
-    message: Part | None = None  # the parsed mail inside a message/rfc822 part
+    A mail attached as message/rfc822 is parsed only when ``message`` is
+    first read; header look-ups go through an index built on first use.
+    """
+
+    __slots__ = ("_index", "_inner", "_message", "_text", "body", "children", "content_type",
+                 "depth", "headers", "params")
+
+    def __init__(self, headers: list[tuple[str, str]], content_type: str,
+                 params: dict[str, str], body: bytes, depth: int = 0) -> None:
+        self.headers = headers
+        self.content_type = content_type
+        self.params = params
+        self.body = body
+        self.depth = depth
+        self.children: list[Part] = []
+        self._index: dict[str, str] | None = None
+        self._inner: bytes | None = None
+        self._message: Part | None = None
+        self._text: str | None = None
 
     def header(self, name: str, default: str = "") -> str:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return default
+        index = self._index
+        if index is None:
+            index = {}
+            for key, value in self.headers:
+                index.setdefault(key, value)
+            self._index = index
+        return index.get(name, default)
 
     def header_all(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key == name]
 
+    @property
+    def message(self) -> Part | None:
+        """The parsed mail inside a message/rfc822 part (None for other parts)."""
+        if self._message is None and self._inner is not None:
+            self._message = parse(self._inner, self.depth + 1)
+            self._inner = None
+        return self._message
+
     def text(self) -> str:
         """The body as text: transfer encoding undone, charset decoded, size bounded."""
-        encoding = self.header("content-transfer-encoding").strip().lower()
-        body = self.body
-        if encoding == "base64":
-            body = _unbase64(body[: MAX_TEXT * 2])
-        elif encoding == "quoted-printable":
-            body = quopri.decodestring(body[: MAX_TEXT * 2])
-        return decode_charset(body[:MAX_TEXT], self.params.get("charset"))
+        if self._text is None:
+            encoding = self.header("content-transfer-encoding").strip().lower()
+            body = self.body
+            if encoding == "base64":
+                body = _unbase64(body[: MAX_TEXT * 2])
+            elif encoding == "quoted-printable":
+                body = quopri.decodestring(body[: MAX_TEXT * 2])
+            self._text = decode_charset(body[:MAX_TEXT], self.params.get("charset"))
+        return self._text
 
     def walk(self) -> list[Part]:
         """This part and every part below it, in document order (attached mails excluded)."""
@@ -202,7 +225,7 @@ def parse(data: bytes, depth: int = 0) -> Part:
     head, body = split_head_body(data)
     headers = parse_headers(head)
     ctype, params = content_type_of(_first(headers, "content-type"))
-    part = Part(headers, ctype, params, body)
+    part = Part(headers, ctype, params, body, depth)
     if depth >= MAX_DEPTH:
         return part
     if ctype.startswith("multipart/"):
@@ -210,11 +233,8 @@ def parse(data: bytes, depth: int = 0) -> Part:
         if boundary:
             part.children = [parse(chunk, depth + 1) for chunk in _split_multipart(body, boundary)]
     elif ctype in ("message/rfc822", "message/global", "message/partial"):
-        inner = body
         encoding = part.header("content-transfer-encoding").strip().lower()
-        if encoding == "base64":
-            inner = _unbase64(body)
-        part.message = parse(inner, depth + 1)
+        part._inner = _unbase64(body) if encoding == "base64" else body
     return part
 
 

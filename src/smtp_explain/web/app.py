@@ -20,10 +20,12 @@ from smtp_explain.web import api, guide, language, pages
 from smtp_explain.web.access_log import AccessLog
 from smtp_explain.web.api import ApiError, error_response
 from smtp_explain.web.limits import (
+    BODY_TIMEOUT,
     DEFAULT_MAX_UPLOAD,
     DEFAULT_TIME_LIMIT,
     BodyLimit,
     BodyTooLarge,
+    BodyTooSlow,
     TooSlow,
     Worker,
 )
@@ -75,6 +77,10 @@ async def on_too_large(request: Request, exc: Exception) -> Response:
                   {"connection": "close"})
 
 
+async def on_slow_body(request: Request, exc: Exception) -> Response:
+    return _error(request, 408, "slow_body", str(exc), {"connection": "close"})
+
+
 async def on_too_slow(request: Request, exc: Exception) -> Response:
     return _error(request, 503, "too_slow", f"the server is busy or the work took too long: {exc}",
                   {"retry-after": "10"})
@@ -111,25 +117,28 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
-               time_limit: float = DEFAULT_TIME_LIMIT) -> Starlette:
+               time_limit: float = DEFAULT_TIME_LIMIT,
+               body_timeout: float = BODY_TIMEOUT) -> Starlette:
     """The web application. ``max_upload`` caps request bodies (bytes, 413 above);
-    ``time_limit`` bounds decoding work (seconds, 503 after)."""
+    ``time_limit`` bounds decoding work (seconds, 503 after); ``body_timeout`` bounds
+    the wait for a request body (seconds, 408 after)."""
     app = Starlette(
         routes=[
+            *api.routes,  # first: /api/explain is the hot path, matched on the first try
             *pages.routes,
-            *api.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(AccessLog),
             Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limit=max_upload),
+            Middleware(BodyLimit, limit=max_upload, timeout=body_timeout),
         ],
         lifespan=lifespan,
         exception_handlers={
             HTTPException: on_http_error,
             ApiError: on_api_error,
             BodyTooLarge: on_too_large,
+            BodyTooSlow: on_slow_body,
             TooSlow: on_too_slow,
             FormError: on_form_error,
             Exception: on_crash,

@@ -13,7 +13,9 @@ from smtp_explain.web.limits import Worker
 # Texts up to this length are explained on the event loop (a fraction of a
 # millisecond); longer ones go to the worker threads with the time limit.
 INLINE_TEXT = 8 * 1024
-# A finding shows at most this many distinct server texts (one per recipient at most).
+# A bounce page explains at most this many distinct errors, each with at most this
+# many distinct server texts; the rows of the table still list every recipient.
+MAX_FINDINGS = 20
 MAX_SERVER_TEXTS = 5
 
 
@@ -85,6 +87,9 @@ def decode_bounce(data: bytes, lang: str) -> BounceReport:
             rows.append(Row(result, kind))
             continue
         key = (result.reason, result.status, result.reply_code)
+        if key not in anchors and len(anchors) >= MAX_FINDINGS:
+            rows.append(Row(result, kind))
+            continue
         anchor = anchors.setdefault(key, f"finding-{len(anchors) + 1}")
         groups.setdefault(key, {}).setdefault(text, []).append(result.recipient)
         rows.append(Row(result, kind, anchor))

@@ -10,7 +10,8 @@ from anyio import CapacityLimiter, to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
-DEFAULT_TIME_LIMIT = 10.0
+DEFAULT_TIME_LIMIT = 20.0
+BODY_TIMEOUT = 30.0
 DECODING_THREADS = 2
 
 T = TypeVar("T")
@@ -28,17 +29,25 @@ class TooSlow(Exception):
     """Work on the request did not finish within the time limit (or could not start)."""
 
 
+class BodyTooSlow(Exception):
+    """The client did not send the whole request body in time."""
+
+
 class BodyLimit:
-    """ASGI middleware: reading more than ``limit`` body bytes raises BodyTooLarge.
+    """ASGI middleware: reading more than ``limit`` body bytes raises BodyTooLarge,
+    and a body still incomplete ``timeout`` seconds after the request began raises
+    BodyTooSlow.
 
     A Content-Length above the limit fails on the first read, before any byte is
     taken; a streamed (chunked) body fails as soon as the running total passes it.
-    The exception reaches the app's exception handlers, which answer 413.
+    The exceptions reach the app's exception handlers, which answer 413 and 408.
     """
 
-    def __init__(self, app: ASGIApp, limit: int = DEFAULT_MAX_UPLOAD) -> None:
+    def __init__(self, app: ASGIApp, limit: int = DEFAULT_MAX_UPLOAD,
+                 timeout: float = BODY_TIMEOUT) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,10 +67,16 @@ class BodyLimit:
             await self.app(scope, refuse, send)
             return
         received = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout
 
         async def counted() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTooSlow(
+                    f"the request body did not arrive within {self.timeout:g} s") from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:

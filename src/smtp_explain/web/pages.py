@@ -17,6 +17,8 @@ from smtp_explain.web.upload import read_form
 
 # A pasted text up to this length gets a shareable result URL (GET /explain?q=).
 SHAREABLE_TEXT = 2000
+# A bounce page lists at most this many recipients (the JSON API gives them all).
+MAX_ROWS = 1000
 
 
 async def home(request: Request) -> Response:
@@ -45,6 +47,7 @@ async def _result(request: Request, lang: str, text: str, report: BounceReport |
         share=link(lang, "/explain", q=text) if text.strip() and len(text) <= SHAREABLE_TEXT else "",
         findings=findings,
         report=report,
+        max_rows=MAX_ROWS,
         filename=filename,
     )
 

@@ -33,8 +33,8 @@ _RCPT = re.compile(r"(?im)^[ \t]*rcpt to:[ \t]*(.{1,2000})$")
 
 
 def match(mail: Mail) -> bool:
-    head = mail.raw_tail[:20000].lower()
-    return _BELOW in head and _DETAILS in head
+    head = mail.raw[:30000]  # James's template wording, searched as is
+    return b"Error message below:" in head and b"Message details:" in head
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -86,7 +86,7 @@ def decode(mail: Mail) -> list[Delivery]:
         if reported is None and len(dsn) == len(blocks):
             reported = dsn[index]
         if reported is not None:
-            delivery.status = find_status(delivery.diagnostic) or reported.status
+            delivery.status = delivery.status or reported.status
             delivery.remote_host = delivery.remote_host or reported.remote_host
         delivery.action = "delayed" if delayed else "failed"
         delivery.reason = local_program_reason(delivery)

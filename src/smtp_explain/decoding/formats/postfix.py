@@ -58,7 +58,7 @@ def match(mail: Mail) -> bool:
         return True
     if mail.dsn is not None and "x-postfix-" in mail.dsn[:4000].lower():
         return True
-    head = mail.raw_tail[:8000].lower()
+    head = mail.body[:6000].lower()
     return any(marker in head for marker in _MARKERS)
 
 
@@ -116,8 +116,8 @@ def recipient_paragraphs(body: str) -> list[tuple[str, str]]:
 def _close(lines: list[str], out: list[tuple[str, str]]) -> None:
     text = " ".join(lines)
     head = _HEAD.match(text)
-    if head and (head.group(0).endswith(":") or head.group(0).endswith(": ")):
-        out.append((head.group(1), clean_diagnostic(text[head.end():])))
+    if head:
+        out.append((head.group(1), clean_diagnostic(text[head.end() :])))
 
 
 def _address(raw: str) -> str:

@@ -33,6 +33,8 @@ ORDER = 750
 _TRANSCRIPT = "----- transcript of session follows -----"
 _ERRORS = re.compile(r"(?im)^[ \t]*-{3,} ?the following addresses? had "
                      r"(?:(?:permanent fatal|transient non-fatal) errors|delivery problems)")
+_LIST_MARKERS = ("addresses had permanent fatal errors", "addresses had transient non-fatal errors",
+                 "following addresses had delivery problems")
 _SUBJECTS = ("returned mail:", "warning: could not send message for past", "postmaster notify:",
              "postmaster warning:")
 _SECTION_END = re.compile(r"(?im)^(?:[ \t]*-{3,} ?(?:unsent message follows|original message|"
@@ -51,11 +53,10 @@ _QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
 
 
 def match(mail: Mail) -> bool:
-    subject = mail.subject.lower()
-    head = mail.raw_tail[:20000].lower()
-    if _TRANSCRIPT in head or _ERRORS.search(head):
+    head = mail.body[:8000].lower()
+    if _TRANSCRIPT in head or any(marker in head for marker in _LIST_MARKERS):
         return True
-    return subject.startswith(_SUBJECTS) and "mailer-daemon" in mail.sender
+    return mail.subject.lower().startswith(_SUBJECTS) and "mailer-daemon" in mail.sender
 
 
 def decode(mail: Mail) -> list[Delivery]:
@@ -183,12 +184,14 @@ def strip_continuations(text: str) -> str:
     code, status = head.group(1), head.group(3)
     rest = " " + text[head.end() :]
     if status:
-        repeat = re.compile(rf" {code}[ -]{re.escape(status)} ")
+        repeats = (f" {code}-{status} ", f" {code} {status} ")
     elif head.group(2) == "-" or f" {code}-" in rest:
-        repeat = re.compile(rf" {code}[ -]")
+        repeats = (f" {code}-", f" {code} ")
     else:
         return text
-    return text[: head.end()] + repeat.sub(" ", rest).lstrip()
+    for repeat in repeats:
+        rest = rest.replace(repeat, " ")
+    return text[: head.end()] + rest.lstrip()
 
 
 def _exchange_for(recipient: str, name: str, reason: str,
@@ -219,7 +222,7 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
     if exchange is not None:
         reply = exchange.text
         delivery.diagnostic = f">>> {exchange.command} <<< {reply}" if exchange.command else reply
-        delivery.smtp_command = _command(exchange.command) or "CONN"
+        delivery.smtp_command = _command(exchange.command)
         delivery.remote_host = exchange.host or delivery.remote_host
         if _BARE_REPLY.match(reply):  # the server gave no words: add Sendmail's own
             notes = _notes(exchanges)
@@ -232,7 +235,8 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
     reply = delivery.diagnostic.rpartition("<<< ")[2]
     delivery.reply_code = find_reply_code(reply) or delivery.reply_code
     stated = find_status(reply)
-    if stated and not stated.endswith(".0.0") and stated[0] == (delivery.status or stated)[0]:
+    same_class = not delivery.status or stated[:1] == delivery.status[:1]
+    if stated and not stated.endswith(".0.0") and same_class:
         delivery.status = stated  # the server's own code beats the one Sendmail derived
 
 
@@ -262,10 +266,9 @@ def local_program_reason(delivery: Delivery) -> str:
 
 
 def _command(line: str) -> str:
+    """">>> RCPT To:<x>" -> "RCPT"; no command: the reply was the server's greeting."""
     verb = line.split(" ", 1)[0].upper()
-    if verb in ("RCPT", "MAIL", "DATA", "HELO", "EHLO", "QUIT", "STARTTLS", "RSET"):
-        return verb
-    return ""
+    return verb if verb.isalpha() and len(verb) <= 10 else "CONN"
 
 
 def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
@@ -293,7 +296,7 @@ def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
                 prefix = f">>> {exchange.command} <<< " if exchange.command else ""
                 delivery.diagnostic = clean_diagnostic(f"{prefix}{exchange.text} {line}")
                 delivery.reply_code = find_reply_code(exchange.text) or delivery.reply_code
-                delivery.smtp_command = _command(exchange.command) or "CONN"
+                delivery.smtp_command = _command(exchange.command)
                 delivery.remote_host = exchange.host
             out[rcpt] = delivery
     if out:
@@ -304,7 +307,8 @@ def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
 def _v5_by_domain(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
     """No per-address line: the "NNN domain (mailer)... reason" line names the domain,
     the returned message's To/Cc name the recipients at it."""
-    rcpts = [address_in(v) for v in (mail.original_header("to"), mail.original_header("cc"))]
+    named = f'{mail.original_header("to")},{mail.original_header("cc")}'.split(",")
+    rcpts = [address_in(part) for part in named]
     summary = mail.subject.partition(":")[2].strip()
     out: dict[str, Delivery] = {}
     for line in (line for e in exchanges for line in e.local):

@@ -1,0 +1,53 @@
+"""Classification throughput: replies per second on one core.
+
+Measures, on thousands of realistic replies (see replies.py):
+  * classify: the rules engine plus code extraction, the bulk path
+    (``Classifier.classify_line``) that log and bounce processing use;
+  * explain: the full localized explanation (``smtp_explain.explain``).
+Each figure is the best of several rounds after a warm-up round (the RE2
+DFA builds its states lazily on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from replies import corpus_replies, varied
+
+from smtp_explain import explain
+from smtp_explain.classify import get_classifier
+
+
+def best_rate(func, items: list[str], rounds: int) -> float:
+    func_items = items
+    for text in func_items[:2000]:
+        func(text)
+    best = 0.0
+    for _ in range(rounds):
+        start = time.process_time()
+        for text in func_items:
+            func(text)
+        elapsed = time.process_time() - start
+        best = max(best, len(func_items) / elapsed)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=20000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    replies = varied(corpus_replies(), args.count)
+    classifier = get_classifier()
+    mean_len = sum(map(len, replies)) / len(replies)
+    print(f"replies: {len(replies)} (from {len(set(replies))} distinct texts, "
+          f"mean {mean_len:.0f} characters)")
+    rate = best_rate(classifier.classify_line, replies, args.rounds)
+    print(f"classify: {rate:,.0f} replies/s (target >= 300,000)")
+    rate = best_rate(explain, replies[:5000], max(1, args.rounds // 2))
+    print(f"explain:  {rate:,.0f} replies/s (full localized explanation)")
+
+
+if __name__ == "__main__":
+    main()
