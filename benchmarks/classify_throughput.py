@@ -14,7 +14,6 @@ import argparse
 import time
 
 from replies import corpus_replies, varied
-
 from smtp_explain import explain
 from smtp_explain.classify import get_classifier
 

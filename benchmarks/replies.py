@@ -35,7 +35,8 @@ def varied(replies: list[str], count: int, seed: int = 25) -> list[str]:
     out = []
     for i in range(count):
         text = replies[i % len(replies)]
-        text = _ADDRESS.sub(lambda _m: f"user{rng.randrange(10**6)}@example{i % 97}.org", text)
+        domain = f"example{i % 97}.org"
+        text = _ADDRESS.sub(lambda _m, d=domain: f"user{rng.randrange(10**6)}@{d}", text)
         text = _IP.sub(lambda _m: f"192.0.2.{rng.randrange(256)}", text)
         text = _ID.sub(lambda m: "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
                                          for _ in m.group(0)), text)

@@ -271,10 +271,12 @@ def test_slow_decoding_gives_503(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "decode_bounce", slow)
     with TestClient(create_app(time_limit=0.1)) as impatient:
         started = time.monotonic()
-        response = impatient.post("/api/bounce", content=dsn_mail())
+        responses = [impatient.post("/api/bounce", content=dsn_mail()) for _ in range(3)]
+        # the runaway work keeps its threads busy: the third request cannot start either
         assert time.monotonic() - started < 0.9
-        assert "too long" in assert_error(response, 503)
-        assert response.headers["retry-after"]
+        for response in responses:
+            assert "too long" in assert_error(response, 503)
+            assert response.headers["retry-after"]
 
 
 # Headers and logging ----------------------------------------------------------

@@ -119,7 +119,8 @@ class Classifier:
             if provider_hit >= 0:
                 found.append(Evidence("provider", rules[provider_hit].id,
                                       self.matcher.find(provider_hit, folded)))
-        return Classification(reason, tuple(found), provider, blocklist)
+        rule_provider = rules[best].provider if source == "rule" else None
+        return Classification(reason, tuple(found), provider, blocklist, rule_provider)
 
 
 @cache

@@ -217,7 +217,8 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     for outcome in run(read_all(args.paths), lang, rule_files, args.jobs):
         if outcome.problem:
             skipped += 1
-            print(f"smtp-explain: {outcome.origin}: {outcome.problem}", file=sys.stderr)
+            where = f"{outcome.origin}#{outcome.index}" if outcome.index else outcome.origin
+            print(f"smtp-explain: {where}: {outcome.problem}", file=sys.stderr)
         if args.json_lines:
             for result in outcome.results:
                 out.write(dumps(result.to_dict()) + "\n")

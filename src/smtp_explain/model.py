@@ -6,7 +6,7 @@ worker processes and turned into JSON with :func:`to_dict`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 ReplyClass = Literal["success", "intermediate", "temporary", "permanent", "unknown"]
@@ -87,6 +87,7 @@ class Classification:
     evidence: tuple[Evidence, ...]
     provider: str | None = None
     blocklist: str | None = None
+    rule_provider: str | None = None  # provider of the winning rule: wording of one provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,10 @@ class BounceResult:
     decoded_by: str
     summary: str
     lang: str
+    mail_index: int = 0  # position of the mail in an mbox holding several (1-based), else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return to_dict(self)
+        return {name: getattr(self, name) for name in _BOUNCE_FIELDS}
+
+
+_BOUNCE_FIELDS = tuple(f.name for f in fields(BounceResult))

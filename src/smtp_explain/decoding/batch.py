@@ -21,6 +21,7 @@ class Outcome:
     """What one input item gave: results, or a problem to warn about."""
 
     origin: str
+    index: int = 0
     results: tuple[BounceResult, ...] = ()
     problem: str = ""
 
@@ -36,16 +37,17 @@ def _init_worker(lang: str, rule_files: tuple[str, ...]) -> None:
 def _decode_chunk(chunk: list[Item]) -> list[Outcome]:
     lang = str(_worker_state["lang"])
     classifier = _worker_state["classifier"]
-    return [_decode_one(origin, data, lang, classifier) for origin, data in chunk]
+    return [_decode_one(origin, index, data, lang, classifier) for origin, index, data in chunk]
 
 
-def _decode_one(origin: str, data: bytes | ReadProblem, lang: str, classifier: object) -> Outcome:
+def _decode_one(origin: str, index: int, data: bytes | ReadProblem, lang: str,
+                classifier: object) -> Outcome:
     if isinstance(data, ReadProblem):
-        return Outcome(origin, problem=data.message)
+        return Outcome(origin, index, problem=data.message)
     problems: list[str] = []
     results = decode_item(origin, data, lang, classifier,  # type: ignore[arg-type]
-                          lambda _origin, message: problems.append(message))
-    return Outcome(origin, tuple(results), problems[0] if problems else "")
+                          lambda _origin, message: problems.append(message), index)
+    return Outcome(origin, index, tuple(results), problems[0] if problems else "")
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -64,8 +66,8 @@ def run(items: Iterable[Item], lang: str, rule_files: tuple[str, ...] = (),
     """Decode every item; outcomes come back in input order whatever ``jobs`` is."""
     if jobs <= 1:
         classifier = get_classifier(rule_files)
-        for origin, data in items:
-            yield _decode_one(origin, data, lang, classifier)
+        for origin, index, data in items:
+            yield _decode_one(origin, index, data, lang, classifier)
         return
     jobs = min(jobs, os.cpu_count() or 1, 32)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(lang, rule_files)) as pool:

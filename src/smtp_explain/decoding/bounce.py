@@ -94,14 +94,15 @@ def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, 
     elif action == "delivered" or (status.startswith("2.") and action not in ("failed",)):
         reason = "delivered"
     else:
-        reason = classifier.classify(delivery.diagnostic, reply_code, status, evidence=False).reason
+        found = classifier.classify(delivery.diagnostic, reply_code, status, evidence=False)
+        reason = found.reason
         if reason == UNDEFINED and action == "delayed":
             reason = "expired"  # still queued, no cause given: the delay itself is the news
         elif reason == UNDEFINED and delivery.diagnostic.strip():
             reason = "onhold"  # an error text nobody has classified yet: keep for review
-        elif reason == "userunknown" and not _confirms_recipient(
+        elif reason == "userunknown" and found.rule_provider is None and not _confirms_recipient(
             find_status(delivery.diagnostic) or status, command
-        ):
+        ):  # a provider's own "no such account" wording is proof whenever it comes
             reason = "filtered"
     if delivery.temporary is not None:
         temporary = delivery.temporary
@@ -111,7 +112,7 @@ def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, 
 
 
 def decode_mail(data: bytes, origin: str = "", lang: str = "en",
-                classifier: Classifier | None = None) -> list[BounceResult]:
+                classifier: Classifier | None = None, index: int = 0) -> list[BounceResult]:
     """All bounced recipients of one mail; [] when the mail is not a bounce."""
     mail = Mail(data)
     classifier = classifier or get_classifier()
@@ -139,6 +140,7 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
         results.append(
             BounceResult(
                 origin=origin,
+                mail_index=index,
                 recipient=delivery.recipient,
                 addresser=delivery.addresser or addresser,
                 reason=reason,
@@ -166,16 +168,16 @@ ProblemHandler = Callable[[str, str], None]
 
 
 def decode_item(origin: str, data: bytes, lang: str, classifier: Classifier,
-                on_problem: ProblemHandler | None = None) -> list[BounceResult]:
+                on_problem: ProblemHandler | None = None, index: int = 0) -> list[BounceResult]:
     """decode_mail that never raises: an undecodable mail becomes a problem report."""
     try:
-        return decode_mail(data, origin, lang, classifier)
+        return decode_mail(data, origin, lang, classifier, index)
     except RecursionError:
         message = "structure nested too deeply"
     except Exception as exc:  # untrusted input: report, never crash the batch
         message = f"could not decode ({type(exc).__name__})"
     if on_problem is not None:
-        on_problem(origin, message)
+        on_problem(f"{origin}#{index}" if index else origin, message)
     return []
 
 
@@ -202,9 +204,9 @@ def decode(
         items = read_path(os.fspath(source))
     else:
         items = read_stream(getattr(source, "name", "<stream>"), source)
-    for origin, data in items:
+    for origin, index, data in items:
         if isinstance(data, ReadProblem):
             if on_problem is not None:
-                on_problem(origin, data.message)
+                on_problem(f"{origin}#{index}" if index else origin, data.message)
             continue
-        yield from decode_item(origin, data, lang, classifier, on_problem)
+        yield from decode_item(origin, data, lang, classifier, on_problem, index)

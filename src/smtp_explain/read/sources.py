@@ -1,7 +1,9 @@
 """Where mails come from: paths (files, Maildirs, directories, mbox), stdin, bytes.
 
-Each item is (origin, bytes) for a mail, or (origin, ReadProblem) for input
-that could not be read: one bad file never stops the rest of a batch.
+Each item is (origin, index, bytes) for a mail, or (origin, index,
+ReadProblem) for input that could not be read: one bad file never stops the
+rest of a batch. ``index`` is the 1-based position of a mail in an mbox file
+holding several, else 0.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class ReadProblem:
     message: str
 
 
-Item = tuple[str, "bytes | ReadProblem"]
+Item = tuple[str, int, "bytes | ReadProblem"]
 
 
 def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
@@ -35,21 +37,21 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         first = next(messages, None)
         second = next(messages, None)
         if first is None:
-            yield origin, ReadProblem("empty mailbox")
+            yield origin, 0, ReadProblem("empty mailbox")
             return
         if second is None:  # a single mail saved with its "From " line: keep the file's name
-            yield origin, first[1]
+            yield origin, 0, first[1]
             return
         for index, data in itertools.chain([first, second], messages):
-            yield f"{origin}#{index}", data
+            yield origin, index, data
         return
     data = head + stream.read(MAX_FILE)
     if stream.read(1):
-        yield origin, ReadProblem(f"larger than {MAX_FILE >> 20} MiB: only the start was read")
+        yield origin, 0, ReadProblem(f"larger than {MAX_FILE >> 20} MiB: only the start was read")
     if not data.strip():
-        yield origin, ReadProblem("empty file")
+        yield origin, 0, ReadProblem("empty file")
         return
-    yield origin, data
+    yield origin, 0, data
 
 
 def _files_under(path: Path) -> Iterator[Path]:
@@ -78,19 +80,19 @@ def read_file(path: Path) -> Iterator[Item]:
     try:
         stream = path.open("rb")
     except FileNotFoundError:
-        yield origin, ReadProblem("no such file or directory")
+        yield origin, 0, ReadProblem("no such file or directory")
         return
     except IsADirectoryError:
-        yield origin, ReadProblem("is a directory")
+        yield origin, 0, ReadProblem("is a directory")
         return
     except OSError as exc:
-        yield origin, ReadProblem(exc.strerror or "cannot read")
+        yield origin, 0, ReadProblem(exc.strerror or "cannot read")
         return
     with stream:
         try:
             yield from read_stream(origin, stream)
         except OSError as exc:
-            yield origin, ReadProblem(exc.strerror or "read error")
+            yield origin, 0, ReadProblem(exc.strerror or "read error")
 
 
 def read_all(paths: Iterable[str]) -> Iterator[Item]:

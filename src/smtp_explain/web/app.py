@@ -114,6 +114,7 @@ def warm_up() -> None:
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     warm_up()
     yield
+    app.state.worker.close()
 
 
 def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,

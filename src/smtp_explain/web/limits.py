@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from anyio import CapacityLimiter, to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
@@ -89,22 +89,23 @@ class BodyLimit:
 class Worker:
     """Runs blocking work in a small thread pool with a time limit.
 
-    When the time is up the caller gets TooSlow at once; the thread finishes on
-    its own (Python threads cannot be stopped), but holds one of the few pool
-    places until then, so runaway work cannot pile up without bound.
+    When the time is up the caller gets TooSlow at once; work still queued is
+    dropped, and work already running finishes on its own (Python threads cannot
+    be stopped) while holding one of the few threads, so runaway work cannot pile
+    up: later requests wait for a free thread and time out with TooSlow too.
     """
 
     def __init__(self, time_limit: float = DEFAULT_TIME_LIMIT,
                  threads: int = DECODING_THREADS) -> None:
         self.time_limit = time_limit
-        self._limiter: CapacityLimiter | None = None
-        self._threads = threads
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="smtp-explain-work")
 
     async def run(self, func: Callable[..., T], *args: object) -> T:
-        if self._limiter is None:  # created inside the event loop
-            self._limiter = CapacityLimiter(self._threads)
-        call = to_thread.run_sync(func, *args, abandon_on_cancel=True, limiter=self._limiter)
+        future = asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
         try:
-            return await asyncio.wait_for(call, self.time_limit)
+            return await asyncio.wait_for(future, self.time_limit)
         except TimeoutError:
             raise TooSlow(f"gave up after {self.time_limit:g} seconds") from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

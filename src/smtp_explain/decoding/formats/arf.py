@@ -1,4 +1,8 @@
-"""RFC 5965 feedback reports (ARF): a recipient complained, e.g. "this is spam"."""
+"""RFC 5965 feedback reports (ARF): a recipient complained, e.g. "this is spam".
+
+Also the unsubscribe mails Apple Mail sends on a user's behalf (marked with
+``X-Apple-Unsubscribe: true``): an opt-out, which is feedback too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ ORDER = 10
 
 
 def match(mail: Mail) -> bool:
+    if mail.header("x-apple-unsubscribe").strip().lower() == "true":
+        return True
     return (
         mail.root.params.get("report-type", "").lower() == "feedback-report"
         or mail.first_part("message/feedback-report") is not None
@@ -17,6 +23,10 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> list[Delivery]:
+    if mail.header("x-apple-unsubscribe").strip().lower() == "true":
+        who = address_in(mail.sender)
+        return [Delivery(recipient=who, reason="feedback", feedback_type="opt-out",
+                         diagnostic=mail.body.strip()[:2000])]
     part = mail.first_part("message/feedback-report")
     fields: dict[str, str] = {}
     rcpts: list[str] = []
