@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from smtp_explain import catalog
-from smtp_explain.rules import builtin_rules
+from smtp_explain.rules import builtin_rules, check_pattern
 
 REASONS = sorted(
     ["authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit", "expired", "failedstarttls", "feedback", "filtered", "hasmoved", "hostunknown", "mailboxfull", "mailererror", "mesgtoobig", "networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold", "policyviolation", "rejected", "requireptr", "securityerror", "spamdetected", "speeding", "suppressed", "suspend", "syntaxerror", "systemerror", "systemfull", "toomanyconn", "undefined", "userunknown", "vacation", "virusdetected"]
@@ -106,3 +106,20 @@ def test_builtin_rules_compile_and_name_known_reasons() -> None:
     assert len([r for r in rules if r.kind == "rule"]) >= 200
     for rule in rules:
         assert rule.reason is None or rule.reason in REASONS
+        assert check_pattern(rule.pattern) is None, rule.id
+
+
+def test_parsed_snapshot_follows_file_changes(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SMTP_EXPLAIN_NO_CACHE", raising=False)
+    source = tmp_path / "facts.toml"
+    source.write_text('a = 1\n')
+    assert catalog.load_toml(source) == {"a": 1}
+    assert list((tmp_path / "cache").rglob("*.marshal"))
+    assert catalog.load_toml(source) == {"a": 1}
+    source.write_text('a = 22\n')
+    assert catalog.load_toml(source) == {"a": 22}
+    for snapshot in (tmp_path / "cache").rglob("*.marshal"):
+        snapshot.write_bytes(b"garbage")
+    assert catalog.load_toml(source) == {"a": 22}

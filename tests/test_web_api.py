@@ -20,7 +20,7 @@ from smtp_explain.decoding.bounce import decode
 from smtp_explain.explain import describe_reasons, explain, lookup
 from smtp_explain.web import api
 from smtp_explain.web.app import create_app
-from smtp_explain.web.security import CONTENT_SECURITY_POLICY
+from smtp_explain.web.edge import CONTENT_SECURITY_POLICY
 
 USER_UNKNOWN = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown"
 

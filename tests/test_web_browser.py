@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Route
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Playwright, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -76,18 +76,30 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with playwright_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1200, "height": 900},
-            locale="en-US",
-        )
-        yield context
-        context.close()
+def playwright() -> Iterator[Playwright]:
+    with playwright_api.sync_playwright() as driver:
+        yield driver
+
+
+def launch(playwright: Playwright, profile: Path, javascript: bool = True) -> BrowserContext:
+    """Chromium with a fresh profile folder."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1200, "height": 900},
+        locale="en-US",
+        java_script_enabled=javascript,
+    )
+
+
+@pytest.fixture(scope="module")
+def browser_context(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[BrowserContext]:
+    context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -179,6 +191,27 @@ def test_drop_a_bounce_on_the_drop_zone(page: Page, server: str) -> None:
     assert page.get_attribute("html", "lang") == "tr"
     assert page.inner_text("table.recipients tbody td:first-child") == "dropped@example.org"
     assert "dropped.eml" in page.inner_text("#bounce-h")
+
+
+def test_everything_works_without_javascript(playwright: Playwright, server: str,
+                                             tmp_path: Path) -> None:
+    context = launch(playwright, tmp_path / "profile", javascript=False)
+    try:
+        tab = context.new_page()
+        tab.goto(server + "/?lang=tr")
+        tab.fill("#text", USER_UNKNOWN)
+        tab.click("form.ask button[type=submit]")
+        tab.wait_for_url("**/explain?**")
+        assert explain(USER_UNKNOWN, "tr").summary in tab.inner_text("main")
+        tab.goto(server + "/?lang=en")
+        bounce = tmp_path / "bounce.eml"
+        bounce.write_bytes(dsn_mail("nojs@example.org"))
+        tab.set_input_files("#file", str(bounce))
+        tab.click("form.ask button[type=submit]")
+        tab.wait_for_selector("table.recipients")
+        assert "nojs@example.org" in tab.inner_text("table.recipients")
+    finally:
+        context.close()
 
 
 def test_follow_guide_links(page: Page, server: str) -> None:

@@ -6,7 +6,10 @@ any particular code or reason: it only reads what ``knowledge/`` holds.
 
 from __future__ import annotations
 
-import tomllib
+import marshal
+import os
+import sys
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,14 +30,55 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang)))
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.environ.get("SMTP_EXPLAIN_NO_CACHE"):
+        return None
+    return Path(base) / "smtp-explain" / f"py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, through a marshal snapshot keyed by its size and mtime.
+
+    Parsing the knowledge files takes tens of milliseconds; reading a snapshot
+    takes one. Any problem with the cache simply means parsing again.
+    """
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        stat = path.stat()
     except FileNotFoundError as exc:
         raise KnowledgeError(f"missing knowledge file {path}") from exc
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    cache = _cache_dir()
+    snapshot = None
+    if cache is not None:
+        digest = zlib.crc32(str(path).encode("utf-8", "surrogatepass"))
+        snapshot = cache / f"{path.stem}-{digest:08x}.marshal"
+        try:
+            stored_key, data = marshal.loads(snapshot.read_bytes())
+            if tuple(stored_key) == key:
+                return data  # type: ignore[no-any-return]
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    import tomllib  # only when the snapshot is missing or stale: it costs start-up time
+
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
+    if snapshot is not None:
+        try:
+            snapshot.parent.mkdir(parents=True, exist_ok=True)
+            temporary = snapshot.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps((key, data)))
+            os.replace(temporary, snapshot)
+        except (OSError, ValueError):
+            pass
+    return data
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return load_toml(path)
 
 
 @cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +97,8 @@ def parse_rule_file(path: str | os.PathLike[str], *, user: bool) -> list[Rule]:
         raise RuleFileError(name, None, "no such rule file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(name, None, f"cannot read rule file: {exc}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -107,7 +108,45 @@ def parse_rule_file(path: str | os.PathLike[str], *, user: bool) -> list[Rule]:
     return rules_from_data(data, name, raw, user=user)
 
 
-def rules_from_data(data: dict[str, Any], name: str, raw: str, *, user: bool) -> list[Rule]:
+class _Invalid(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, Any],
+                 providers: dict[str, Any], *, check_regex: bool) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise _Invalid("", f"rule #{number} is not a table")
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        raise _Invalid("id", f"rule #{number}: 'id' must be a short kebab-case name")
+    if rule_id in seen:
+        raise _Invalid("id", f"rule {rule_id!r}: duplicate id")
+    pattern = entry.get("pattern")
+    if not isinstance(pattern, str):
+        raise _Invalid("pattern", f"rule {rule_id!r}: 'pattern' must be a string")
+    problem = check_pattern(pattern) if check_regex else None
+    if problem:
+        raise _Invalid("pattern", f"rule {rule_id!r}: {problem}")
+    if entry.get("reason") not in reasons:
+        raise _Invalid("reason", f"rule {rule_id!r}: unknown reason {entry.get('reason')!r}")
+    provider = entry.get("provider") or None
+    if provider is not None and provider not in providers:
+        raise _Invalid("provider", f"rule {rule_id!r}: unknown provider {provider!r}")
+    priority = entry.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise _Invalid("priority", f"rule {rule_id!r}: 'priority' must be an integer")
+    unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note"}
+    if unknown:
+        raise _Invalid("id", f"rule {rule_id!r}: unknown keys {sorted(unknown)}")
+    return entry
+
+
+def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
+                    user: bool) -> list[Rule]:
+    """Checked rules of one file. Built-in files skip the per-pattern RE2 check
+    (the test suite does it; the set compile would fail loudly anyway)."""
     entries = data.get("rules")
     if not isinstance(entries, list):
         raise RuleFileError(name, None, "expected an array of tables [[rules]]")
@@ -116,45 +155,31 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str, *, user: bool) ->
     out: list[Rule] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, 1):
-        anchor = str(entry.get("id") or entry.get("pattern") or "") if isinstance(entry, dict) else ""
-        line = _line_of(raw, anchor) if anchor else None
-        if not isinstance(entry, dict):
-            raise RuleFileError(name, line, f"rule #{number} is not a table")
-        rule_id = entry.get("id")
-        if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
-            raise RuleFileError(name, line, f"rule #{number}: 'id' must be a short kebab-case name")
-        if rule_id in seen:
-            raise RuleFileError(name, line, f"rule {rule_id!r}: duplicate id")
+        try:
+            _check_entry(entry, number, seen, reasons, providers, check_regex=user)
+        except _Invalid as problem:
+            rule_id = entry.get("id") if isinstance(entry, dict) else None
+            line = None
+            if raw is None:
+                raw = Path(name).read_text(encoding="utf-8", errors="replace")
+            if isinstance(rule_id, str) and problem.field:
+                line = _field_line(raw, rule_id, problem.field)
+            if line is None and isinstance(entry, dict):
+                anchor = str(entry.get("id") or entry.get("pattern") or "")
+                line = _line_of(raw, anchor) if anchor else None
+            raise RuleFileError(name, line, str(problem)) from None
+        rule_id = entry["id"]
         seen.add(rule_id)
-        pattern = entry.get("pattern")
-        if not isinstance(pattern, str):
-            raise RuleFileError(name, line, f"rule {rule_id!r}: 'pattern' must be a string")
-        line = _field_line(raw, rule_id, "pattern") or line
-        problem = check_pattern(pattern)
-        if problem:
-            raise RuleFileError(name, line, f"rule {rule_id!r}: {problem}")
-        reason = entry.get("reason")
-        if reason not in reasons:
-            line = _field_line(raw, rule_id, "reason") or line
-            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown reason {reason!r}")
-        provider = entry.get("provider") or None
-        if provider is not None and provider not in providers:
-            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown provider {provider!r}")
-        priority = entry.get("priority", 0)
-        if not isinstance(priority, int) or isinstance(priority, bool):
-            raise RuleFileError(name, line, f"rule {rule_id!r}: 'priority' must be an integer")
-        unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note"}
-        if unknown:
-            raise RuleFileError(name, line, f"rule {rule_id!r}: unknown keys {sorted(unknown)}")
-        score = int(reasons[reason].get("priority", 0)) + priority + PHRASE_BONUS
+        reason = entry["reason"]
+        score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
         out.append(
             Rule(
                 kind="user_rule" if user else "rule",
                 id=rule_id,
-                pattern=pattern,
+                pattern=entry["pattern"],
                 reason=reason,
                 score=score + (USER_BONUS if user else 0),
-                provider=provider,
+                provider=entry.get("provider") or None,
             )
         )
     return out
@@ -164,8 +189,8 @@ def builtin_rules() -> list[Rule]:
     """Rules, blocklist and provider patterns shipped in the package."""
     out: list[Rule] = []
     for rules_path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
-        raw = rules_path.read_text(encoding="utf-8")
-        out.extend(rules_from_data(tomllib.loads(raw), str(rules_path), raw, user=False))
+        data = catalog.load_toml(rules_path)
+        out.extend(rules_from_data(data, str(rules_path), None, user=False))
     blocked = int(catalog.facts("reasons")["reasons"]["blocked"].get("priority", 0))
     for list_id, entry in catalog.facts("blocklists").get("blocklists", {}).items():
         for pattern in entry.get("patterns", []):

@@ -118,7 +118,7 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
     classifier = classifier or get_classifier()
     found: list[Delivery] = []
     decoded_by = ""
-    for module in formats.FORMATS:
+    for module in formats.candidates(mail):
         if module.NAME == "fallback" and not looks_like_bounce(mail):
             break
         if not module.match(mail):

@@ -11,6 +11,9 @@ from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newl
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers",
                   "message/rfc822-headers", "text/rfc822-header", "message/partial")
+_QUOTED_HEADER = re.compile(
+    r"(?im)^(from|to|cc|subject|message-id|date|return-path|reply-to):[ \t]*(.{1,998})$"
+)
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 
 
@@ -105,13 +108,32 @@ class Mail:
         return parse(part.text().encode("utf-8", errors="replace") + b"\n\n")
 
     def original_header(self, name: str) -> str:
-        """A header of the original mail: attached part, else a copy quoted in the body."""
+        """A header of the original mail: attached part, else a copy quoted in the body
+        (for the quoted copy: From, To, Cc, Subject, Message-ID, Date, Return-Path, Reply-To)."""
         if self.original is not None:
             value = self.original.header(name)
             if value:
                 return decode_header_value(value)
-        found = re.search(rf"(?im)^{re.escape(name)}:[ \t]*(.{{1,998}})$", self.raw_tail)
-        return decode_header_value(found.group(1).strip()) if found else ""
+        value = self._quoted_headers.get(name, "")
+        return decode_header_value(value) if value else ""
+
+    @cached_property
+    def _quoted_headers(self) -> dict[str, str]:
+        """First occurrence of each header line quoted anywhere in the body, in one pass."""
+        found: dict[str, str] = {}
+        for match in _QUOTED_HEADER.finditer(self.raw_tail):
+            found.setdefault(match.group(1).lower(), match.group(2).strip())
+        return found
+
+    @cached_property
+    def body_lower(self) -> str:
+        """``body`` lower-cased, computed once for all the modules that search it."""
+        return self.body.lower()
+
+    @cached_property
+    def received(self) -> str:
+        """All Received headers of the bounce, joined and lower-cased."""
+        return " ".join(self.root.header_all("received")).lower()
 
     @cached_property
     def raw_tail(self) -> str:

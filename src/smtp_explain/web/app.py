@@ -17,19 +17,17 @@ from starlette.staticfiles import StaticFiles
 from smtp_explain import catalog
 from smtp_explain.explain import explain
 from smtp_explain.web import api, guide, language, pages
-from smtp_explain.web.access_log import AccessLog
 from smtp_explain.web.api import ApiError, error_response
+from smtp_explain.web.edge import SECURITY_HEADERS, Edge
 from smtp_explain.web.limits import (
     BODY_TIMEOUT,
     DEFAULT_MAX_UPLOAD,
     DEFAULT_TIME_LIMIT,
-    BodyLimit,
     BodyTooLarge,
     BodyTooSlow,
     TooSlow,
     Worker,
 )
-from smtp_explain.web.security import HEADERS, SecurityHeaders
 from smtp_explain.web.templating import environment, render
 from smtp_explain.web.upload import FormError
 
@@ -93,7 +91,7 @@ async def on_form_error(request: Request, exc: Exception) -> Response:
 async def on_crash(request: Request, exc: Exception) -> Response:
     """Last resort; this response bypasses the middleware, so it brings its own headers."""
     response = error_response(500, "internal error")
-    for name, value in HEADERS:
+    for name, value in SECURITY_HEADERS:
         response.headers[name.decode()] = value.decode()
     return response
 
@@ -129,11 +127,7 @@ def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
             *pages.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[
-            Middleware(AccessLog),
-            Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limit=max_upload, timeout=body_timeout),
-        ],
+        middleware=[Middleware(Edge, max_upload=max_upload, body_timeout=body_timeout)],
         lifespan=lifespan,
         exception_handlers={
             HTTPException: on_http_error,

@@ -1,4 +1,7 @@
-"""Limits on what one request may cost: body size and time spent decoding."""
+"""Limits on what one request may cost: body size, waiting for the body, decoding time.
+
+The body limits are enforced by :class:`~smtp_explain.web.edge.Edge`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 DEFAULT_TIME_LIMIT = 20.0
@@ -31,59 +32,6 @@ class TooSlow(Exception):
 
 class BodyTooSlow(Exception):
     """The client did not send the whole request body in time."""
-
-
-class BodyLimit:
-    """ASGI middleware: reading more than ``limit`` body bytes raises BodyTooLarge,
-    and a body still incomplete ``timeout`` seconds after the request began raises
-    BodyTooSlow.
-
-    A Content-Length above the limit fails on the first read, before any byte is
-    taken; a streamed (chunked) body fails as soon as the running total passes it.
-    The exceptions reach the app's exception handlers, which answer 413 and 408.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int = DEFAULT_MAX_UPLOAD,
-                 timeout: float = BODY_TIMEOUT) -> None:
-        self.app = app
-        self.limit = limit
-        self.timeout = timeout
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = 0
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                declared = int(value) if value.isdigit() else 0
-                break
-        limit = self.limit
-        if declared > limit:
-
-            async def refuse() -> Message:
-                raise BodyTooLarge(limit)
-
-            await self.app(scope, refuse, send)
-            return
-        received = 0
-        deadline = asyncio.get_running_loop().time() + self.timeout
-
-        async def counted() -> Message:
-            nonlocal received
-            try:
-                async with asyncio.timeout_at(deadline):
-                    message = await receive()
-            except TimeoutError:
-                raise BodyTooSlow(
-                    f"the request body did not arrive within {self.timeout:g} s") from None
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
-
-        await self.app(scope, counted, send)
 
 
 class Worker:

@@ -1,7 +1,7 @@
 """Running the web app with uvicorn: ``serve(host, port)``.
 
 Logs go to standard error: uvicorn's start and error messages, and one access
-line per request with method, path, status, sizes and time (see access_log).
+line per request with method, path, status, sizes and time (see edge).
 """
 
 from __future__ import annotations

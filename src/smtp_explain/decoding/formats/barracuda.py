@@ -22,7 +22,7 @@ ORDER = 300
 def match(mail: Mail) -> bool:
     if mail.dsn is None:
         return False
-    received = " ".join(mail.root.header_all("received")).lower()
+    received = mail.received
     if "(spam firewall)" in received or "barracuda" in mail.header("x-barracuda-connect").lower():
         return True
     return "blocked by our bulk email filter" in mail.subject.lower()

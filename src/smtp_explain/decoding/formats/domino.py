@@ -37,7 +37,7 @@ def match(mail: Mail) -> bool:
     """Domino's upper-case subject, with its text or an X-Notes diagnostic."""
     if not mail.subject.startswith("DELIVERY FAILURE:"):
         return False
-    return _NOT_DELIVERED in mail.body.lower() or "x-notes;" in (mail.dsn or "").lower()
+    return _NOT_DELIVERED in mail.body_lower or "x-notes;" in (mail.dsn or "").lower()
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -50,7 +50,7 @@ def match(mail: Mail) -> bool:
     if mail.root.header_all("x-ms-embedded-report"):
         return True
     return mail.subject.lower().startswith("undeliverable") and any(
-        m in mail.body.lower() for m in _MARKERS
+        m in mail.body_lower for m in _MARKERS
     )
 
 

@@ -24,8 +24,8 @@ _SERVER = re.compile(r"(?i)server ([\w.-]{1,255})\[[\d.:a-f]{2,45}\] failed with
 
 
 def match(mail: Mail) -> bool:
-    received = " ".join(mail.root.header_all("received")).lower()
-    return "(mailfoundry)" in received and _REASON in mail.body.lower()
+    received = mail.received
+    return "(mailfoundry)" in received and _REASON in mail.body_lower
 
 
 def decode(mail: Mail) -> list[Delivery]:

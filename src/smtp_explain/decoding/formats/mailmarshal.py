@@ -36,7 +36,7 @@ _ADDITIONAL = "additional information"
 def match(mail: Mail) -> bool:
     if not mail.subject.lower().startswith("undeliverable mail:"):
         return False
-    return _BECAUSE in mail.body.lower()
+    return _BECAUSE in mail.body_lower
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -34,7 +34,7 @@ _INFO = "additional information follows :"
 def match(mail: Mail) -> bool:
     if not any(name.startswith(("x-mimecast-", "x-mc-system")) for name, _ in mail.root.headers):
         return False
-    return _PROBLEM in mail.body.lower()
+    return _PROBLEM in mail.body_lower
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -35,7 +35,7 @@ def match(mail: Mail) -> bool:
     if mail.header("x-mx-bounce") or mail.header("x-mxl-notehash"):
         return True
     host = mail.sender.rpartition("@")[2].rstrip(">")
-    return host.endswith("mxlogic.net") and _INTRO in mail.body.lower()
+    return host.endswith("mxlogic.net") and _INTRO in mail.body_lower
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -67,7 +67,7 @@ def decode(mail: Mail) -> list[Delivery]:
         return _from_transcript(mail)
     paragraphs = recipient_paragraphs(before_original(mail.body))
     dsn_text = mail.dsn
-    if dsn_text is None and "\nfinal-recipient:" in mail.body.lower():
+    if dsn_text is None and "\nfinal-recipient:" in mail.body_lower:
         dsn_text = mail.body  # the report was sent as plain text: read its fields anyway
     if dsn_text is None:
         inner = embedded_report(mail)
@@ -90,7 +90,7 @@ def decode(mail: Mail) -> list[Delivery]:
 def _unreported(mail: Mail) -> list[Delivery]:
     """"Delivery report unavailable": Postfix lost its per-recipient records, so the
     returned message's recipients are all that is known, with no error text."""
-    if "delivery report unavailable" not in mail.body.lower():
+    if "delivery report unavailable" not in mail.body_lower:
         return []
     found = [address_in(part) for part in mail.original_header("to").split(",")]
     return [Delivery(recipient=rcpt, action="failed") for rcpt in dict.fromkeys(found) if rcpt]

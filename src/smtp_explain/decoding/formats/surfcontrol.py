@@ -34,7 +34,7 @@ def match(mail: Mail) -> bool:
     if "surfcontrol" in mail.header("x-mailer").lower():
         return True
     return any(name.startswith("x-sef-") for name, _ in mail.root.headers) and (
-        "transcript of the attempts" in mail.body.lower()
+        "transcript of the attempts" in mail.body_lower
     )
 
 

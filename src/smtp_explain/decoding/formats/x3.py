@@ -39,7 +39,7 @@ _DETAIL = re.compile(r"(?m)^SMTP:([A-Z]{4})[ \t]+host[ \t]+([\w.:-]{1,255}):[ \t
 def match(mail: Mail) -> bool:
     if mail.subject.strip().lower() != "delivery status notification":
         return False
-    return mail.sender.startswith("mail delivery system") and _INTRO in mail.body.lower()
+    return mail.sender.startswith("mail delivery system") and _INTRO in mail.body_lower
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -36,7 +36,7 @@ def _inner_dsn(mail: Mail) -> str | None:
 
 
 def match(mail: Mail) -> bool:
-    return mail.dsn is None and _MARKER in mail.body.lower() and _inner_dsn(mail) is not None
+    return mail.dsn is None and _MARKER in mail.body_lower and _inner_dsn(mail) is not None
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -1,0 +1,29 @@
+"""Run every benchmark in turn (make bench)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STEPS = [
+    ("Classification throughput", ["classify_throughput.py"]),
+    ("CLI start-up", ["startup.py"]),
+    ("Bounce decoding against Sisimai", ["bounce_vs_sisimai.py"]),
+    ("Peak memory on a 1 GiB mbox", ["mbox_memory.py"]),
+    ("Web API under load (200 clients, 60 s)", ["web_load.py"]),
+]
+
+
+def main() -> int:
+    failed = 0
+    for title, args in STEPS:
+        print(f"\n== {title}", flush=True)
+        failed += subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]],
+                                 cwd=HERE, check=False).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
