@@ -22,7 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	@$(BIN)/smtp-explain explain "550 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"
 	@echo
-	@echo "Explain your own error:  $(BIN)/smtp-explain 'paste the error here'   (add --lang tr for Turkish)"
+	@echo "Explain your own error in the terminal:  $(BIN)/smtp-explain 'paste the error here'  (--lang tr for Turkish)"
+	@echo "Open http://127.0.0.1:8025/ in your browser (Ctrl+C stops the server)"
+	@$(BIN)/smtp-explain serve --host 127.0.0.1 --port 8025
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -25,6 +25,8 @@ ADVERSARIAL = {
     "phrase_prefixes": "user unknow " * (MB // 12),
     "mixed": ("550 5.1.1 user unknown " + "x" * 1000) * (MB // 1023),
     "newlines": "550\n" * (MB // 4),
+    "codes_mid_line": "x 550-" * (MB // 6),
+    "codes_after_words": "error 5501 " * (MB // 11),
 }
 
 

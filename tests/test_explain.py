@@ -120,3 +120,12 @@ def test_lookup_reply_and_status_codes() -> None:
     assert lookup("4.7.999").known is False
     with pytest.raises(ValueError):
         lookup("hello")
+
+
+def test_package_names_stay_functions_after_submodule_imports() -> None:
+    import smtp_explain
+    import smtp_explain.decoding.bounce
+    import smtp_explain.explanation
+
+    assert callable(smtp_explain.explain) and smtp_explain.explain.__name__ == "explain"
+    assert callable(smtp_explain.decode) and smtp_explain.decode.__name__ == "decode"

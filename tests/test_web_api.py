@@ -17,7 +17,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from smtp_explain.decoding.bounce import decode
-from smtp_explain.explain import describe_reasons, explain, lookup
+from smtp_explain.explanation import describe_reasons, explain, lookup
 from smtp_explain.web import api
 from smtp_explain.web.app import create_app
 from smtp_explain.web.edge import CONTENT_SECURITY_POLICY

@@ -14,7 +14,7 @@ pytest.importorskip("jinja2")
 from starlette.testclient import TestClient
 
 from smtp_explain import catalog
-from smtp_explain.explain import explain, lookup
+from smtp_explain.explanation import explain, lookup
 from smtp_explain.web.app import create_app
 from smtp_explain.web.findings import MAX_FINDINGS
 from smtp_explain.web.templating import TEMPLATES_DIR, environment
@@ -189,6 +189,14 @@ def test_form_without_input_says_so(client: TestClient) -> None:
     response = client.post("/explain", files={"text": (None, " ")})
     assert response.status_code == 400
     assert catalog.texts("en", "web")["labels"]["nothing_submitted"] in response.text
+
+
+def test_plain_urlencoded_form_works_too(client: TestClient) -> None:
+    response = client.post("/explain", data={"text": USER_UNKNOWN}, follow_redirects=False)
+    assert response.status_code == 303
+    too_many = client.post("/explain", content="&".join(f"f{i}=x" for i in range(100)),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert too_many.status_code == 400
 
 
 def test_empty_query_goes_home(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smtp_explain.decoding.bounce import decode
-    from smtp_explain.explain import describe_reasons, explain, lookup
+    from smtp_explain.explanation import describe_reasons, explain, lookup
     from smtp_explain.model import BounceResult, CodeInfo, Diagnosis
 
 __all__ = ["BounceResult", "CodeInfo", "Diagnosis", "decode", "describe_reasons", "explain",
@@ -23,9 +23,9 @@ __version__ = "0.1.0"
 
 _HOMES = {
     "decode": "smtp_explain.decoding.bounce",
-    "explain": "smtp_explain.explain",
-    "lookup": "smtp_explain.explain",
-    "describe_reasons": "smtp_explain.explain",
+    "explain": "smtp_explain.explanation",
+    "lookup": "smtp_explain.explanation",
+    "describe_reasons": "smtp_explain.explanation",
     "BounceResult": "smtp_explain.model",
     "CodeInfo": "smtp_explain.model",
     "Diagnosis": "smtp_explain.model",

@@ -80,6 +80,13 @@ class Classifier:
         return self._decide(self._match(fold(text).encode("utf-8", "surrogatepass")) or [],
                             reply_code, status)[0]
 
+    def reason_with_provider(self, text: str, reply_code: str | None,
+                             status: str | None) -> tuple[str, str | None]:
+        """The reason and, when a provider-specific phrase decided it, that provider."""
+        reason, best, source = self._decide(
+            self._match(fold(text).encode("utf-8", "surrogatepass")) or [], reply_code, status)
+        return reason, (self._rules[best].provider if source == "rule" else None)
+
     def classify_line(self, text: str) -> str:
         """The reason of one reply line, codes read from the line itself (bulk path)."""
         reply_code, status = quick_codes(text)

@@ -14,7 +14,7 @@ from typing import IO
 
 from smtp_explain import catalog
 
-SUBCOMMANDS = ("explain", "code", "reasons", "bounce")
+SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve")
 MAX_STDIN = 1 << 20
 MAX_LINE = 64 << 10
 EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE = 0, 1, 2
@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", action="append", default=[], metavar="FILE",
                    help="extra rule file, wins over built-in rules (repeatable)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - for stdin")
+
+    p = sub.add_parser("serve", help="run the web page and JSON API (default http://127.0.0.1:8025/)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8025, help="port to listen on (default 8025)")
+    p.add_argument("--max-upload", type=float, default=10, metavar="MB",
+                   help="largest accepted request body, in MB (default 10)")
     return parser
 
 
@@ -104,7 +110,7 @@ def _iter_lines(source: str) -> Iterator[str]:
 
 
 def cmd_explain(args: argparse.Namespace, lang: str) -> int:
-    from smtp_explain.explain import explain
+    from smtp_explain.explanation import explain
     from smtp_explain.render.as_json import dumps, dumps_pretty
 
     if args.lines:
@@ -149,7 +155,7 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_code(args: argparse.Namespace, lang: str) -> int:
-    from smtp_explain.explain import lookup
+    from smtp_explain.explanation import lookup
     from smtp_explain.render.as_json import dumps
 
     status = EXIT_OK
@@ -181,7 +187,7 @@ def cmd_code(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_reasons(args: argparse.Namespace, lang: str) -> int:
-    from smtp_explain.explain import describe_reasons
+    from smtp_explain.explanation import describe_reasons
     from smtp_explain.render.as_json import dumps
 
     if args.json:
@@ -235,8 +241,19 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     return EXIT_UNCLASSIFIED if skipped else EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, lang: str) -> int:
+    from smtp_explain.web.server import serve
+
+    if args.max_upload <= 0:
+        raise UsageError("--max-upload must be a positive number of MB")
+    print(f"smtp-explain: serving http://{args.host}:{args.port}/ (Ctrl+C stops)",
+          file=sys.stderr)
+    serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024))
+    return EXIT_OK
+
+
 COMMANDS = {"explain": cmd_explain, "code": cmd_code, "reasons": cmd_reasons,
-            "bounce": cmd_bounce}
+            "bounce": cmd_bounce, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

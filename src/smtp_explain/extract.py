@@ -16,16 +16,23 @@ from smtp_explain.model import Facts
 
 # An enhanced status code: class.subject.detail, not part of a longer
 # dotted number (an IP address, a version).
-_STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-# A reply code directly followed by its enhanced status code: the strongest sign.
-_CODE_WITH_STATUS = re.compile(r"(?<![\d.])([1-5]\d\d)[ -]+[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
-# A reply code at the start of a line (after quotes or a client's prefix).
-_CODE_AT_LINE = re.compile(r"(?m)^[ \t>'\"\[(]*([1-5]\d\d)(?:[ -]|$)")
-# A reply code after words that introduce one.
-_CODE_AFTER_WORD = re.compile(
+# (No leading look-behind: it would defeat the regex engine's fast scan for the
+# first character; the character before a match is checked in Python.)
+_STATUS = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+# Candidate reply codes: three digits standing alone (not part of an IP
+# address, a version or a longer number). Each candidate is then judged by
+# its context; one pass over the text, whatever its shape.
+_CODE_TOKEN = re.compile(r"[2-5]\d\d(?![\d.])")
+# The candidate is directly followed by an enhanced status code: the strongest sign.
+_STATUS_AFTER = re.compile(r"[ -]+[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
+# Words that introduce a code ("Error 421", "said: 550", "Hata kodu 550").
+_INTRODUCED = re.compile(
     r"(?i)(?:error|code|said|response|responded|reply|replied|status|hata|returned)"
-    r"(?: (?:number|code|is|was|kodu|no\.?))?[:=#]? ?['\"(\[]?([1-5]\d\d)(?![\d.])"
+    r"(?: (?:number|code|is|was|kodu|no\.?))?[:=#]? ?['\"(\[]?\Z"
 )
+_NUMBER_CHARS = "0123456789."
+MAX_CANDIDATES = 64  # real replies name their code early; this bounds the work
+_LINE_LEAD = " \t>'\"[("
 # A lone code is the whole input ("550", "Error 421" handled above).
 _CODE_ALONE = re.compile(r"\s*([1-5]\d\d)\s*")
 _STATUS_ALONE = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\s*")
@@ -71,15 +78,36 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def find_reply_code(text: str) -> str | None:
-    """The basic reply code the text reports, if any."""
+    """The basic reply code the text reports, if any.
+
+    In order of strength: a code followed by an enhanced status code, a code
+    opening a line, a code introduced by a word such as "error" or "said".
+    """
     alone = _CODE_ALONE.fullmatch(text)
     if alone:
         return alone.group(1)
-    for pattern in (_CODE_WITH_STATUS, _CODE_AT_LINE, _CODE_AFTER_WORD):
-        code = _first_group(pattern, text)
-        if code and code[0] in "2345":
-            return code
-    return None
+    best: str | None = None
+    best_rank = 0
+    for number, found in enumerate(_CODE_TOKEN.finditer(text)):
+        if number >= MAX_CANDIDATES:
+            break
+        start, end = found.span()
+        if start and text[start - 1] in _NUMBER_CHARS:
+            continue
+        if _STATUS_AFTER.match(text, end):
+            return found.group()
+        if best_rank >= 2:
+            continue
+        after = text[end:end + 1]
+        window = max(0, start - 80)  # bounded look-back keeps the scan linear
+        line_start = text.rfind("\n", window, start) + 1 or (0 if window == 0 else -1)
+        if (line_start >= 0 and after in ("", " ", "-", "\n")
+                and not text[line_start:start].strip(_LINE_LEAD)):
+            best, best_rank = found.group(), 2
+            continue
+        if best_rank == 0 and _INTRODUCED.search(text, max(0, start - 24), start):
+            best, best_rank = found.group(), 1
+    return best
 
 
 def find_status(text: str, reply_code: str | None = None) -> str | None:
@@ -89,6 +117,8 @@ def find_status(text: str, reply_code: str | None = None) -> str | None:
         return alone.group(1)
     first: str | None = None
     for found in _STATUS.finditer(text):
+        if found.start() and text[found.start() - 1] in _NUMBER_CHARS:
+            continue
         status = f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
         if reply_code is None or status[0] == reply_code[0]:
             return status

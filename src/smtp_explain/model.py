@@ -6,7 +6,7 @@ worker processes and turned into JSON with :func:`to_dict`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 ReplyClass = Literal["success", "intermediate", "temporary", "permanent", "unknown"]
@@ -153,15 +153,23 @@ class CodeInfo:
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
-    """Turn a result dataclass into JSON-ready data (tuples become lists)."""
-    return _jsonable(asdict(obj))
+    """Turn a result dataclass into JSON-ready data (tuples become lists).
+
+    A plain walk over the fields: ``dataclasses.asdict`` deep-copies every value
+    and costs several times more, which shows in the web API's latency.
+    """
+    return {f.name: _jsonable(getattr(obj, f.name)) for f in fields(obj)}
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if is_dataclass(value):
+        return to_dict(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
     return value
 
 

@@ -41,10 +41,25 @@ def looks_like_bounce(mail: Mail) -> bool:
     return bool(senders.search(mail.sender) or subjects.search(mail.subject))
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_RFC5322_DATE = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?"
+    r"\s+([+-]\d{4})(?!\d)"
+)
+
+
 def _iso_time(value: str) -> str:
+    """An RFC 5322 date as ISO 8601; the canonical shape without the email package."""
     value = value.strip()
     if not value:
         return ""
+    found = _RFC5322_DATE.match(value)
+    if found and found.group(2).lower() in _MONTHS:
+        day, month, year, hour, minute, second, zone = found.groups()
+        if int(day) <= 31 and int(hour) < 24 and int(minute) < 60 and int(second or 0) < 61:
+            return (f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}T{hour}:{minute}:"
+                    f"{second or '00'}{zone[:3]}:{zone[3:]}")
     try:
         return parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -94,13 +109,13 @@ def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, 
     elif action == "delivered" or (status.startswith("2.") and action not in ("failed",)):
         reason = "delivered"
     else:
-        found = classifier.classify(delivery.diagnostic, reply_code, status, evidence=False)
-        reason = found.reason
+        reason, rule_provider = classifier.reason_with_provider(
+            delivery.diagnostic, reply_code, status)
         if reason == UNDEFINED and action == "delayed":
             reason = "expired"  # still queued, no cause given: the delay itself is the news
         elif reason == UNDEFINED and delivery.diagnostic.strip():
             reason = "onhold"  # an error text nobody has classified yet: keep for review
-        elif reason == "userunknown" and found.rule_provider is None and not _confirms_recipient(
+        elif reason == "userunknown" and rule_provider is None and not _confirms_recipient(
             find_status(delivery.diagnostic) or status, command
         ):  # a provider's own "no such account" wording is proof whenever it comes
             reason = "filtered"

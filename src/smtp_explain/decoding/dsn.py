@@ -6,8 +6,10 @@ import re
 
 from smtp_explain.decoding.mail import Delivery, address_in
 
-_STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-_REPLY = re.compile(r"(?<![\d.\-])([245]\d\d)(?:[ -]|$)")
+# No leading look-behinds (they defeat the fast first-character scan): the
+# character before a match is checked in Python instead.
+_STATUS = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_REPLY = re.compile(r"([245]\d\d)(?:[ -]|$)")
 
 
 def parse_fields(text: str) -> list[dict[str, str]]:
@@ -53,13 +55,19 @@ def typed_value(value: str) -> tuple[str, str]:
 
 
 def find_status(text: str) -> str:
-    found = _STATUS.search(text)
-    return f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}" if found else ""
+    for found in _STATUS.finditer(text):
+        if found.start() and text[found.start() - 1] in "0123456789.":
+            continue
+        return f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
+    return ""
 
 
 def find_reply_code(text: str) -> str:
-    found = _REPLY.search(text)
-    return found.group(1) if found else ""
+    for found in _REPLY.finditer(text):
+        if found.start() and text[found.start() - 1] in "0123456789.-":
+            continue
+        return found.group(1)
+    return ""
 
 
 def deliveries(text: str) -> tuple[dict[str, str], list[Delivery]]:

@@ -137,7 +137,7 @@ class Part:
     first read; header look-ups go through an index built on first use.
     """
 
-    __slots__ = ("_index", "_inner", "_message", "_text", "body", "children", "content_type",
+    __slots__ = ("_children", "_index", "_inner", "_message", "_text", "body", "content_type",
                  "depth", "headers", "params")
 
     def __init__(self, headers: list[tuple[str, str]], content_type: str,
@@ -147,7 +147,7 @@ class Part:
         self.params = params
         self.body = body
         self.depth = depth
-        self.children: list[Part] = []
+        self._children: list[Part] | None = None
         self._index: dict[str, str] | None = None
         self._inner: bytes | None = None
         self._message: Part | None = None
@@ -164,6 +164,22 @@ class Part:
 
     def header_all(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key == name]
+
+    @property
+    def children(self) -> list[Part]:
+        """The parts of a multipart entity, split on first use."""
+        if self._children is None:
+            self._children = []
+            if self.content_type.startswith("multipart/") and self.depth < MAX_DEPTH:
+                boundary = self.params.get("boundary", "").encode("utf-8", "replace")
+                if boundary:
+                    self._children = [parse(chunk, self.depth + 1)
+                                      for chunk in _split_multipart(self.body, boundary)]
+        return self._children
+
+    @children.setter
+    def children(self, value: list[Part]) -> None:
+        self._children = value
 
     @property
     def message(self) -> Part | None:
@@ -228,11 +244,7 @@ def parse(data: bytes, depth: int = 0) -> Part:
     part = Part(headers, ctype, params, body, depth)
     if depth >= MAX_DEPTH:
         return part
-    if ctype.startswith("multipart/"):
-        boundary = params.get("boundary", "").encode("utf-8", "replace")
-        if boundary:
-            part.children = [parse(chunk, depth + 1) for chunk in _split_multipart(body, boundary)]
-    elif ctype in ("message/rfc822", "message/global", "message/partial"):
+    if ctype in ("message/rfc822", "message/global", "message/partial"):
         encoding = part.header("content-transfer-encoding").strip().lower()
         part._inner = _unbase64(body) if encoding == "base64" else body
     return part

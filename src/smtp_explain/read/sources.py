@@ -45,13 +45,27 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         for index, data in itertools.chain([first, second], messages):
             yield origin, index, data
         return
-    data = head + stream.read(MAX_FILE)
+    data = head + _read_at_most(stream, MAX_FILE)
     if stream.read(1):
         yield origin, 0, ReadProblem(f"larger than {MAX_FILE >> 20} MiB: only the start was read")
     if not data.strip():
         yield origin, 0, ReadProblem("empty file")
         return
     yield origin, 0, data
+
+
+def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
+    """Read up to limit bytes without asking for a limit-sized buffer up front
+    (a 64 MiB read() per small file costs a huge allocation every time)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = stream.read(min(1 << 20, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _files_under(path: Path) -> Iterator[Path]:

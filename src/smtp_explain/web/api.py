@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from smtp_explain import catalog
-from smtp_explain.explain import describe_reasons, lookup
+from smtp_explain.explanation import describe_reasons, lookup
 from smtp_explain.render.as_json import dumps
 from smtp_explain.web import language, openapi
 from smtp_explain.web.findings import decode_bounce, explain_text

@@ -15,7 +15,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from smtp_explain import catalog
-from smtp_explain.explain import explain
+from smtp_explain.explanation import explain
 from smtp_explain.web import api, guide, language, pages
 from smtp_explain.web.api import ApiError, error_response
 from smtp_explain.web.edge import SECURITY_HEADERS, Edge

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from smtp_explain import catalog
 from smtp_explain.decoding.bounce import decode
-from smtp_explain.explain import explain
+from smtp_explain.explanation import explain
 from smtp_explain.model import BounceResult, Diagnosis
 from smtp_explain.web.limits import Worker
 

@@ -33,10 +33,6 @@ class Group:
     entries: tuple[Entry, ...]
 
 
-def _reply_code_order(code: str) -> tuple[int, str]:
-    return int(code[0]), code
-
-
 @cache
 def reply_groups(lang: str) -> tuple[Group, ...]:
     """All basic reply codes, grouped by their first digit."""
@@ -48,7 +44,7 @@ def reply_groups(lang: str) -> tuple[Group, ...]:
         entries = tuple(
             Entry(code, catalog.text_entry(lang, "reply_codes", "codes", code).get("summary", ""),
                   CLASS_BY_DIGIT.get(digit, "unknown"), bool(codes[code].get("registered")))
-            for code in sorted((c for c in codes if c[0] == digit), key=_reply_code_order)
+            for code in sorted(c for c in codes if c[0] == digit)
         )
         groups.append(Group(digit, text.get("title", ""), text.get("explanation", ""), entries))
     return tuple(groups)
@@ -107,10 +103,7 @@ def is_reason(reason: str) -> bool:
 def reply_codes_for_reason(reason: str) -> tuple[str, ...]:
     """Basic reply codes that list the reason among their possible reasons."""
     codes = catalog.facts("reply_codes")["codes"]
-    return tuple(
-        sorted((c for c, facts in codes.items() if reason in facts.get("reasons", ())),
-               key=_reply_code_order)
-    )
+    return tuple(sorted(c for c, facts in codes.items() if reason in facts.get("reasons", ())))
 
 
 @cache

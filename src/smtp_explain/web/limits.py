@@ -46,9 +46,12 @@ class Worker:
     def __init__(self, time_limit: float = DEFAULT_TIME_LIMIT,
                  threads: int = DECODING_THREADS) -> None:
         self.time_limit = time_limit
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="smtp-explain-work")
+        self._threads = threads
+        self._pool: ThreadPoolExecutor | None = None
 
     async def run(self, func: Callable[..., T], *args: object) -> T:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="smtp-explain")
         future = asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
         try:
             return await asyncio.wait_for(future, self.time_limit)
@@ -56,4 +59,6 @@ class Worker:
             raise TooSlow(f"gave up after {self.time_limit:g} seconds") from None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

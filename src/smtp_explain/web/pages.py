@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from smtp_explain import catalog
-from smtp_explain.explain import lookup, normalize_code
+from smtp_explain.explanation import lookup, normalize_code
 from smtp_explain.model import CodeInfo
 from smtp_explain.web import guide, language, openapi
 from smtp_explain.web.findings import BounceReport, Finding, decode_bounce, explain_text
@@ -21,11 +21,15 @@ SHAREABLE_TEXT = 2000
 MAX_ROWS = 1000
 
 
-async def home(request: Request) -> Response:
-    lang = language.choose(request)
+def _home(request: Request, lang: str, problem: str = "", status_code: int = 200) -> Response:
     t = language.labels(lang)
     return render(request, "home.html", lang, title=t["home_title"],
-                  description=t["home_description"], examples=catalog.texts(lang, "web")["examples"])
+                  description=t["home_description"], status_code=status_code,
+                  examples=catalog.texts(lang, "web")["examples"], problem=problem)
+
+
+async def home(request: Request) -> Response:
+    return _home(request, language.choose(request))
 
 
 async def _result(request: Request, lang: str, text: str, report: BounceReport | None,
@@ -67,11 +71,7 @@ async def explain_post(request: Request) -> Response:
     upload = form.file("file")
     if upload is None:
         if not text.strip():
-            t = language.labels(lang)
-            return render(request, "home.html", lang, title=t["home_title"],
-                          description=t["home_description"], status_code=400,
-                          examples=catalog.texts(lang, "web")["examples"],
-                          problem=t["nothing_submitted"])
+            return _home(request, lang, language.labels(lang)["nothing_submitted"], 400)
         if len(text) <= SHAREABLE_TEXT:
             return RedirectResponse(link(lang, "/explain", q=text), status_code=303)
         return await _result(request, lang, text, None)

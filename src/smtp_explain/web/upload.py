@@ -51,7 +51,11 @@ async def read_form(request: Request) -> Form:
     """A multipart or urlencoded form, read fully into memory."""
     if not is_multipart(request):
         body = (await request.body()).decode("utf-8", "replace")
-        return Form(dict(parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_PARTS)), {})
+        try:
+            pairs = parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_PARTS)
+        except ValueError:
+            raise FormError("too many form fields") from None
+        return Form(dict(pairs), {})
     _, params = parse_options_header(request.headers["content-type"])
     boundary = params.get(b"boundary")
     if not boundary:

@@ -20,6 +20,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "activehunter"
 ORDER = 300
+HINTS = ("x-ahmailid:", "active!hunter")
 
 _ERRORS = "----- the following addresses had permanent fatal errors -----"
 _TRANSCRIPT = "----- transcript of session follows -----"

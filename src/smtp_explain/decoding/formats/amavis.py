@@ -17,6 +17,7 @@ from smtp_explain.decoding.text import clean_diagnostic, fill_from_body
 
 NAME = "amavis"
 ORDER = 700
+HINTS = ("content-filter at", "amavis", "=?")  # "=?": From may be RFC 2047-encoded
 
 _CONSIDERED = re.compile(r"(?i)\bwas considered ([^.\n]{1,200}(?:\n[^.\n]{1,200}){0,2})")
 _STOPPED = "delivery of the email was stopped"

@@ -26,6 +26,8 @@ from smtp_explain.decoding.text import clean_diagnostic, fill_from_body
 
 NAME = "amazonses"
 ORDER = 300
+HINTS = ("amazonses", "sns.amazonaws.com", "x-amz-sns-message-id:", "x-ses-outgoing:",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _JSON_KEYS = ('"notificationType"', '"eventType"', '\\"notificationType\\"', '\\"eventType\\"')
 # SES's subtypes that name the reason outright ("General"/"Undetermined" do not).

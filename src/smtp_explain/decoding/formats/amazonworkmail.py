@@ -24,6 +24,7 @@ from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "amazonworkmail"
 ORDER = 290
+HINTS = ("amazon workmail",)
 
 _REPORT = "technical report:"
 _LISTING = "to the following recipients:"

@@ -11,6 +11,7 @@ from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "arf"
 ORDER = 10
+HINTS = ("x-apple-unsubscribe: true", "feedback-report")
 
 
 def match(mail: Mail) -> bool:

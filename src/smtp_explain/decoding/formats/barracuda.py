@@ -17,6 +17,8 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "barracuda"
 ORDER = 300
+HINTS = ("(spam firewall)", "barracuda", "blocked by our bulk email filter",
+         "=?")  # "=?": Subject may be RFC 2047-encoded
 
 
 def match(mail: Mail) -> bool:

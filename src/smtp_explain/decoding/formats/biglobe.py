@@ -16,6 +16,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "biglobe"
 ORDER = 380
+HINTS = ("biglobe.ne.jp", "=?")  # "=?": From may be RFC 2047-encoded
 
 _SECTION = re.compile(r"(?m)^[ \t]*-{3,}[ \t]*([^\n]{3,80}?)[ \t]*-{3,}[ \t]*$")
 

@@ -25,6 +25,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "courier"
 ORDER = 700
+HINTS = ("running the courier mail server",)
 
 _MARKER = "running the courier mail server"
 _START = re.compile(r"^<([^<>\s@]{1,320}@[^<>\s]{1,255})>:[ \t]*$")

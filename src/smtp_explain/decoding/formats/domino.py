@@ -28,6 +28,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "domino"
 ORDER = 400
+HINTS = ("subject: delivery failure:", "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _NOT_DELIVERED = "was not delivered to:"
 _BECAUSE = "because:"

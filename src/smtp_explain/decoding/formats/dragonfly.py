@@ -23,6 +23,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "dragonfly"
 ORDER = 700
+HINTS = ("this is the dragonfly mail agent",)
 
 _MARKER = "this is the dragonfly mail agent"
 _RECIPIENT = re.compile(r"(?i)there was an error delivering your mail to <([^<>\s]{1,320})>\.?")

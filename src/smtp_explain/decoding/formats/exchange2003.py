@@ -28,6 +28,9 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "exchange2003"
 ORDER = 320
+HINTS = ("internet mail service (5.", "exchange server internet mail connector",
+         "x-ms-embedded-report:", "subject: undeliverable",
+         "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _MARKERS = ("did not reach the following recipient", "following recipient(s) could not be reached")
 _RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS})>? on (.{{5,60}})$")

@@ -35,6 +35,10 @@ from smtp_explain.extract import find_command
 
 NAME = "exim"
 ORDER = 720
+HINTS = ("x-failed-recipients:",
+         "this message was created automatically by mail delivery software",
+         "the following address(es) failed", "has not yet been delivered to one or more of its",
+         "recipient addresses that were\nincorrectly constructed")
 
 _INTRO = re.compile(
     r"(?i)(?:address\(es\)\s+failed|has\s+not\s+yet\s+been\s+delivered\s+(?:is|are)|"

@@ -13,6 +13,7 @@ from smtp_explain.decoding.text import before_original, clean_diagnostic
 
 NAME = "fml"
 ORDER = 700
+HINTS = ("x-mlserver: fml",)
 
 
 def match(mail: Mail) -> bool:

@@ -23,6 +23,8 @@ from smtp_explain.decoding.text import before_original, clean_diagnostic
 
 NAME = "gmail"
 ORDER = 310
+HINTS = ("mailer-daemon@googlemail.com", "mailer-daemon@google.com", "mailer-daemon@gmail.com",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _SENDERS = ("mailer-daemon@googlemail.com", "mailer-daemon@google.com", "mailer-daemon@gmail.com")
 _INTRO = re.compile(

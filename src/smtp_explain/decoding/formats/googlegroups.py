@@ -15,6 +15,8 @@ from smtp_explain.decoding.text import before_original, clean_diagnostic
 
 NAME = "googlegroups"
 ORDER = 305
+HINTS = ("mailer-daemon@googlemail.com", "mailer-daemon@google.com",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _SENDERS = ("mailer-daemon@googlemail.com", "mailer-daemon@google.com")
 _MARKER = "groups.google.com"

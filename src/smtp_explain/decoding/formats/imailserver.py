@@ -24,6 +24,7 @@ from smtp_explain.decoding.text import clean_diagnostic, own_addresses
 
 NAME = "imailserver"
 ORDER = 440
+HINTS = ("x-mailer: <smtp32 v",)
 
 _ORIGINAL = "original message follows."
 _VERDICT = re.compile(rf"^(?P<error>[^:\n]{{3,200}}):[ \t]*<?(?P<address>{ADDRESS})>?$")

@@ -37,6 +37,8 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "kddi"
 ORDER = 360
+HINTS = ("ezweb.ne.jp", "@au.com", ".au.com", "auone-net.jp", "dion.ne.jp", "kddi.com",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _SYSTEM_SENDERS = ("postmaster", "mailer-daemon", "no-reply", "noreply")
 _DOMAINS = ("ezweb.ne.jp", "au.com", "auone-net.jp", "dion.ne.jp", "kddi.com")

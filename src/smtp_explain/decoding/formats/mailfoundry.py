@@ -17,6 +17,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mailfoundry"
 ORDER = 300
+HINTS = ("(mailfoundry)",)
 
 _TO = re.compile(r"(?im)^unable to deliver message to:?[ \t]*(.{3,300})$")
 _REASON = "delivery failed for the following reason:"

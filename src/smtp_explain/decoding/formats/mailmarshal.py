@@ -27,6 +27,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mailmarshal"
 ORDER = 300
+HINTS = ("subject: undeliverable mail:", "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _BECAUSE = "could not be delivered because of"
 _AFFECTED = "the following recipients were affected:"

@@ -20,6 +20,7 @@ from smtp_explain.decoding.text import before_original, clean_diagnostic
 
 NAME = "mailru"
 ORDER = 330
+HINTS = ("@mail.ru", ".mail.ru", ".smailru.net", "=?")  # "=?": From may be RFC 2047-encoded
 
 _DOMAINS = (".mail.ru", "@mail.ru", ".smailru.net")
 _FAILED = re.compile(r"(?i)the following address(?:\(es\))? failed:|получателям:")

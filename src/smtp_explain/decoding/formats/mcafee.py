@@ -22,6 +22,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mcafee"
 ORDER = 300
+HINTS = ("mcafee",)
 
 _PROBLEMS = "--- the following addresses had delivery problems ---"
 _LINE = re.compile(rf"^<?({ADDRESS})>?[ \t]+\((.{{1,1000}})\)[ \t]*$")

@@ -25,6 +25,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mimecast"
 ORDER = 300
+HINTS = ("x-mimecast-", "x-mc-system")
 
 _TO = "could not be delivered:"
 _PROBLEM = "the problem appears to be :"

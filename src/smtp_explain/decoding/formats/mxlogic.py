@@ -25,6 +25,8 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mxlogic"
 ORDER = 300
+HINTS = ("x-mx-bounce:", "x-mxl-notehash:", "mxlogic.net",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _INTRO = "could not be delivered to one or more"
 _COPY = "included is a copy of the message header"

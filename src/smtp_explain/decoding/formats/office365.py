@@ -15,6 +15,7 @@ from smtp_explain.decoding.mail import Delivery, Mail
 
 NAME = "office365"
 ORDER = 340
+HINTS = (".outlook.com>", ".exchangelabs.com>", "x-ms-exchange-crosstenant-")
 
 _ID_HOSTS = (".outlook.com>", ".exchangelabs.com>")
 

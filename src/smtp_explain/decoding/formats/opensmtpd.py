@@ -27,6 +27,9 @@ from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "opensmtpd"
 ORDER = 700
+HINTS = ("this is the mailer-daemon, please do not reply to this e",
+         "an error has occurred while attempting to deliver a message",
+         "a message is delayed for more than")
 
 _MARKERS = ("this is the mailer-daemon, please do not reply to this e",
             "an error has occurred while attempting to deliver a message",

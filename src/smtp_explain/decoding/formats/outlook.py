@@ -20,6 +20,8 @@ from smtp_explain.decoding.mail import Delivery, Mail
 
 NAME = "outlook"
 ORDER = 380
+HINTS = ("x-message-delivery:", "x-message-info:", "x-dsncontext:", "from: postmaster@",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _HEADERS = ("x-message-delivery", "x-message-info", "x-dsncontext")
 _SENDERS = ("hotmail.", "outlook.", "msn.", "live.")

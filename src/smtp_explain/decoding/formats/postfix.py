@@ -29,6 +29,10 @@ from smtp_explain.extract import find_command
 
 NAME = "postfix"
 ORDER = 700
+HINTS = ("message/delivery-status", "message/global-delivery-status",
+         "this is the mail system at host", "this is the postfix program at host",
+         "subject: postfix smtp server: errors from",
+         "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _MARKERS = ("this is the mail system at host", "this is the postfix program at host")
 _TRANSCRIPT_SUBJECT = "postfix smtp server: errors from"

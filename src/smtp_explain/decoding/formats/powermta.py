@@ -13,6 +13,7 @@ from smtp_explain.decoding.mail import Delivery, Mail
 
 NAME = "powermta"
 ORDER = 700
+HINTS = ("message/delivery-status", "message/global-delivery-status")
 
 # PowerMTA's documented bounce categories and the reasons they state.
 _CATEGORIES = {

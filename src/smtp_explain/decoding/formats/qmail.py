@@ -29,6 +29,8 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "qmail"
 ORDER = 720
+HINTS = ("qmail-send program",
+         "wasn't able to deliver your message to the following addresses")
 
 _INTRO = ("qmail-send program", "wasn't able to deliver your message to the following addresses")
 _START = re.compile(r"^<([^<>\s@]{1,320}@[^<>\s]{1,255})>:[ \t]*(.*)$")

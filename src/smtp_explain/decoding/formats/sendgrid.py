@@ -14,6 +14,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "sendgrid"
 ORDER = 370
+HINTS = ("message/delivery-status", "message/global-delivery-status")
 
 _LINE = re.compile(r"(?m)<([^\s<>@]{1,64}@[^\s<>@]{1,254})>[ \t]{0,4}:[ \t]{0,4}(\S[^\n]{0,990})$")
 

@@ -29,6 +29,11 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "sendmail"
 ORDER = 750
+HINTS = ("----- transcript of session follows -----", "addresses had permanent fatal errors",
+         "addresses had transient non-fatal errors", "following addresses had delivery problems",
+         "subject: returned mail:", "subject: warning: could not send message for past",
+         "subject: postmaster notify:", "subject: postmaster warning:",
+         "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _TRANSCRIPT = "----- transcript of session follows -----"
 _ERRORS = re.compile(r"(?im)^[ \t]*-{3,} ?the following addresses? had "

@@ -25,6 +25,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "surfcontrol"
 ORDER = 300
+HINTS = ("surfcontrol", "x-sef-")
 
 _ATTEMPT = re.compile(rf"(?m)^<?({ADDRESS})>?: \[([\w.:-]{{2,255}})\], (.{{3,2000}})$")
 _ADDRESSED = re.compile(r"(?im)^addressed to:[ \t]*(.{3,300})$")

@@ -22,6 +22,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "trendmicro"
 ORDER = 300
+HINTS = ("interscan", "=?")  # "=?": From may be RFC 2047-encoded
 
 _SENT = re.compile(r"(?im)^sent <<< (.{1,500})$")
 _RECEIVED = re.compile(r"(?im)^received >>> (.{1,2000})$")

@@ -19,6 +19,8 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "verizon"
 ORDER = 390
+HINTS = ("vzwpix.com", "vtext.com", "vzw.com", "verizonwireless.com",
+         "=?")  # "=?": From may be RFC 2047-encoded
 
 _DOMAINS = ("vzwpix.com", "vtext.com", "vzw.com", "verizonwireless.com")
 _ORIGINAL = re.compile(r"(?im)^[ \t]*original message:?[ \t]*$")

@@ -26,6 +26,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "x1"
 ORDER = 700
+HINTS = ('from: "mail deliver', "from: mail deliver", "=?")  # "=?": From may be RFC 2047-encoded
 
 _MARKER = "---the following addresses had delivery errors---"
 _LINE = re.compile(rf"^<?({ADDRESS})>?[ \t]+\[(.{{1,1000}})\][ \t]*$")

@@ -26,6 +26,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "x2"
 ORDER = 700
+HINTS = ("unable to del",)  # no i/s: (?i) also matches "ı", "İ", "ſ", which .lower() keeps apart
 
 _INTRO = re.compile(
     r"(?im)^message from [ \t]*[\w.-]{1,255}\.[ \t]*\n"

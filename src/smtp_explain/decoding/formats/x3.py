@@ -30,6 +30,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "x3"
 ORDER = 700
+HINTS = ("from: mail delivery system", "=?")  # "=?": From may be RFC 2047-encoded
 
 _INTRO = "this is an automatically generated delivery status notification"
 _BULLET = re.compile(rf"(?m)^[ \t]{{1,8}}\*[ \t]+<?({ADDRESS})>?[ \t]*$")

@@ -19,6 +19,7 @@ from smtp_explain.decoding.mail import DSN_TYPES, Delivery, Mail
 
 NAME = "x5"
 ORDER = 150
+HINTS = ("message/rfc822", "message/global", "message/partial")  # where _inner_dsn looks
 
 _MARKER = "----- the following addresses had permanent delivery errors -----"
 

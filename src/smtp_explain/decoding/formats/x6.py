@@ -25,6 +25,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "x6"
 ORDER = 700
+HINTS = ("we had trouble delivering your message",)
 
 _INTRO = "we had trouble delivering your message"
 _RETURNED = re.compile(r"(?i)the following recipients returned (permanent|temporary) errors:")

@@ -22,6 +22,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "yahoo"
 ORDER = 320
+HINTS = ("sorry, we were unable to deliver your message to the following address",)
 
 _MARKER = "sorry, we were unable to deliver your message to the following address"
 _COPY = re.compile(r"(?im)^-{2,}[ \t]*below this line is a copy of the message")

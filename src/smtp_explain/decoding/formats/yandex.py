@@ -14,6 +14,7 @@ from smtp_explain.decoding.text import fill_from_body
 
 NAME = "yandex"
 ORDER = 395
+HINTS = ("mailer-daemon@yandex.", ".yandex.", "=?")  # "=?": From may be RFC 2047-encoded
 
 
 def match(mail: Mail) -> bool:

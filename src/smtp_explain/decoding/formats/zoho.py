@@ -20,6 +20,7 @@ from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "zoho"
 ORDER = 350
+HINTS = ("zoho.com", "zohomail.com", "zoho mail", "=?")  # "=?": From may be RFC 2047-encoded
 
 _START = re.compile(r"^<?([^\s<>@]{1,64}@[^\s<>@]{1,254}?)>?:?[ \t]")
 _ERROR_CODE = re.compile(r"ERROR_CODE[ \t]{0,3}:[ \t]{0,3}")
