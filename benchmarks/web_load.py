@@ -141,9 +141,9 @@ async def drive(port: int, clients: int, seconds: float) -> tuple[Stats, float]:
     return stats, time.perf_counter() - started
 
 
-def start_server(port: int, access_log: bool) -> subprocess.Popen[bytes]:
+def start_server(port: int, access_log: bool, workers: int = 1) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "smtp_explain.web.server", "--host", HOST,
-               "--port", str(port)]
+               "--port", str(port), "--workers", str(workers)]
     if not access_log:
         command.append("--no-access-log")
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -245,6 +245,39 @@ def report(stats: Stats, elapsed: float, clients: int, cpu: Cpu) -> dict[str, ob
     }
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local texts = %s
+local n = 0
+request = function()
+  n = n + 1
+  local body = string.format('{"text": "%%s", "lang": "en"}',
+                             string.format(texts[(n %% #texts) + 1], n %% 250))
+  return wrk.format(nil, "/api/explain", nil, body)
+end
+"""
+
+
+def run_wrk(port: int, clients: int, seconds: float) -> str:
+    """Run wrk against the server (loopback only) and return its latency report."""
+    import shutil
+    import tempfile
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    texts = "{" + ", ".join(json.dumps(t.replace("{n}", "%d")) for t in TEXTS) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % texts)
+        script.flush()
+        done = subprocess.run(
+            [wrk, "-t1", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "--timeout", "10s",
+             "-s", script.name, f"http://{HOST}:{port}/"],
+            capture_output=True, text=True, timeout=seconds + 60, check=False)
+    return done.stdout + done.stderr
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="duration (default 60)")
@@ -252,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-access-log", action="store_true",
                         help="run the server without its access log")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--wrk", action="store_true",
+                        help="drive the load with Debian's wrk (C, light on the shared CPU) "
+                             "instead of this script's asyncio clients")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.clients <= 0:
         parser.error("--seconds and --clients must be positive")
@@ -263,7 +300,13 @@ def main(argv: list[str] | None = None) -> int:
         runner = uvloop.run
 
     port = free_port()
-    server = start_server(port, access_log=not args.no_access_log)
+    server = start_server(port, access_log=not args.no_access_log, workers=args.workers)
+    if args.wrk:
+        try:
+            print(run_wrk(port, args.clients, args.seconds))
+        finally:
+            stop_server(server)
+        return 0
     try:
         outcome, cpu = Cpu.measure(
             server.pid, lambda: runner(drive(port, args.clients, args.seconds)))

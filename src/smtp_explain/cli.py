@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8025, help="port to listen on (default 8025)")
     p.add_argument("--max-upload", type=float, default=10, metavar="MB",
                    help="largest accepted request body, in MB (default 10)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (default 1; one per core for heavy traffic)")
+    p.add_argument("--no-access-log", action="store_true",
+                   help="do not log requests (the log only ever holds method, path, status, "
+                        "sizes and time)")
     return parser
 
 
@@ -203,7 +208,7 @@ def cmd_reasons(args: argparse.Namespace, lang: str) -> int:
 def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     from smtp_explain.decoding.batch import run
     from smtp_explain.read.sources import read_all
-    from smtp_explain.render.as_json import dumps
+    from smtp_explain.render.as_json import dumps_bytes
     from smtp_explain.rules import user_rule_paths
 
     if args.jobs < 1:
@@ -219,7 +224,8 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
         from smtp_explain.render.terminal import Progress
 
         progress = Progress()
-    out = sys.stdout
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     for outcome in run(read_all(args.paths), lang, rule_files, args.jobs):
         if outcome.problem:
             skipped += 1
@@ -227,7 +233,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
             print(f"smtp-explain: {where}: {outcome.problem}", file=sys.stderr)
         if args.json_lines:
             for result in outcome.results:
-                out.write(dumps(result.to_dict()) + "\n")
+                out.write(dumps_bytes(result.to_dict()) + b"\n")
         else:
             rows.extend(outcome.results)
             if progress is not None:
@@ -246,9 +252,12 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
 
     if args.max_upload <= 0:
         raise UsageError("--max-upload must be a positive number of MB")
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     print(f"smtp-explain: serving http://{args.host}:{args.port}/ (Ctrl+C stops)",
           file=sys.stderr)
-    serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024))
+    serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024),
+          access_log=not args.no_access_log, workers=args.workers)
     return EXIT_OK
 
 

@@ -37,8 +37,11 @@ _LINE_LEAD = " \t>'\"[("
 _CODE_ALONE = re.compile(r"\s*([1-5]\d\d)\s*")
 _STATUS_ALONE = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\s*")
 
+# The patterns below run on lower-cased text (no (?i): case-insensitive
+# alternations defeat the regex engine's fast scan), after a cheap substring
+# test shows they can match at all.
 _COMMAND = re.compile(
-    r"(?i)(?:in reply to|after|during|response to)\s+(?:the\s+)?"
+    r"(?:in reply to|after|during|response to)\s+(?:the\s+)?"
     r"(rcpt to|mail from|end of data|data|helo|ehlo|lhlo|starttls|auth|bdat|quit|rset|"
     r"connect|initial connection|greeting|banner)\b"
 )
@@ -61,10 +64,10 @@ _COMMAND_NAMES = {
     "banner": "CONN",
 }
 # "host mx.example.com[192.0.2.1] said:" (Postfix), "host mx.example.com [192.0.2.1]:" (Exim)
-_HOST_BRACKET = re.compile(r"(?i)\bhost\s+([a-z0-9][a-z0-9.-]{0,253})\s?\[([0-9a-f.:]{3,45})\]")
+_HOST_BRACKET = re.compile(r"\bhost\s+([a-z0-9][a-z0-9.-]{0,253})\s?\[([0-9a-f.:]{3,45})\]")
 # "Remote server: mx.example.com", "remote host mx.example.com"
 _HOST_NAMED = re.compile(
-    r"(?i)\b(?:remote[- ]mta|remote (?:server|host)|reporting[- ]mta|server)[:;]?\s+"
+    r"\b(?:remote[- ]mta|remote (?:server|host)|reporting[- ]mta|server)[:;]?\s+"
     r"(?:dns;\s*)?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8})"
 )
 _ADDRESS = re.compile(r"(?<![\w.+=-])[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -127,19 +130,30 @@ def find_status(text: str, reply_code: str | None = None) -> str | None:
 
 
 def find_command(text: str) -> str | None:
-    name = _first_group(_COMMAND, text)
-    return _COMMAND_NAMES.get(name.lower()) if name else None
+    lower = text.lower()
+    if "after" not in lower and "reply to" not in lower and "during" not in lower and (
+        "response to" not in lower
+    ):
+        return None
+    name = _first_group(_COMMAND, lower)
+    return _COMMAND_NAMES.get(name) if name else None
 
 
 def find_remote_host(text: str) -> str | None:
-    found = _HOST_BRACKET.search(text)
-    if found:
-        return f"{found.group(1).rstrip('.').lower()} [{found.group(2)}]"
-    named = _first_group(_HOST_NAMED, text)
-    return named.rstrip(".").lower() if named else None
+    lower = text.lower()
+    if "host" in lower:
+        found = _HOST_BRACKET.search(lower)
+        if found:
+            return f"{found.group(1).rstrip('.')} [{found.group(2)}]"
+    if "server" not in lower and "mta" not in lower and "remote host" not in lower:
+        return None
+    named = _first_group(_HOST_NAMED, lower)
+    return named.rstrip(".") if named else None
 
 
 def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
+    if "@" not in text:
+        return ()
     seen: dict[str, None] = {}
     for found in _ADDRESS.finditer(text):
         seen.setdefault(found.group(0).strip(".").lower(), None)
@@ -154,7 +168,7 @@ def extract(text: str) -> Facts:
     code = find_reply_code(text)
     return Facts(
         reply_code=code,
-        status=find_status(text, code),
+        status=find_status(text, code) if "." in text else None,
         smtp_command=find_command(text),
         remote_host=find_remote_host(text),
         addresses=find_addresses(text),

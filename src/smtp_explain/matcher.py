@@ -16,6 +16,7 @@ import re2
 from smtp_explain.rules import Rule
 
 MAX_MEM = 256 << 20
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
 
 
 def fold(text: str) -> str:
@@ -56,8 +57,15 @@ class Matcher:
 
     def find(self, index: int, folded: str) -> str:
         """The text matched by one rule (used for evidence, not in the hot path)."""
-        compiled = self._compiled.get(index)
-        if compiled is None:
-            compiled = self._compiled[index] = re2.compile(self.rules[index].pattern)
-        found = compiled.search(folded)
-        return found.group(0)[:200] if found else ""
+        regexp = self._compiled.get(index)
+        if regexp is None:
+            options = re2.Options()
+            options.max_mem = 8 << 20
+            # The compiled C++ object: one call, byte offsets, no per-call wrapper work.
+            regexp = re2.compile(self.rules[index].pattern, options)._regexp
+            self._compiled[index] = regexp
+        data = folded.encode("utf-8", "surrogatepass")
+        start, end = regexp.Match(_UNANCHORED, data, 0, len(data))[0]
+        if start < 0:
+            return ""
+        return data[start:end][:600].decode("utf-8", "replace")[:200]

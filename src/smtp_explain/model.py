@@ -158,14 +158,21 @@ def to_dict(obj: Any) -> dict[str, Any]:
     A plain walk over the fields: ``dataclasses.asdict`` deep-copies every value
     and costs several times more, which shows in the web API's latency.
     """
-    return {f.name: _jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, bool, int, float, type(None))
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if isinstance(value, _PLAIN):
         return value
     if isinstance(value, (tuple, list)):
-        return [_jsonable(v) for v in value]
+        return [v if isinstance(v, _PLAIN) else _jsonable(v) for v in value]
     if is_dataclass(value):
         return to_dict(value)
     if isinstance(value, dict):

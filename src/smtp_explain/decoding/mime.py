@@ -88,6 +88,9 @@ def decode_header_value(value: str) -> str:
 
 
 _FOLD = re.compile(r"\n[ \t]+")
+# One header line after unfolding: a field name (printable ASCII but ":" and
+# space, RFC 5322 section 2.2) and its value. findall does the loop in C.
+_HEADER_LINE = re.compile(r"^([!-9;-~]{1,76})[ \t]*:[ \t]*([^\n]*)", re.M)
 
 
 def parse_headers(block: bytes) -> list[tuple[str, str]]:
@@ -95,14 +98,7 @@ def parse_headers(block: bytes) -> list[tuple[str, str]]:
     text = block[:MAX_HEADER_BLOCK].decode("utf-8", errors="replace")
     if "\n " in text or "\n\t" in text:
         text = _FOLD.sub(" ", text)
-    headers: list[tuple[str, str]] = []
-    append = headers.append
-    for line in text.split("\n"):
-        name, colon, value = line.partition(":")
-        if not colon or not name or len(name) > 76 or " " in name.strip() or name[0] in " \t":
-            continue
-        append((name.strip().lower(), value.strip()))
-    return headers
+    return [(name.lower(), value.strip()) for name, value in _HEADER_LINE.findall(text)]
 
 
 def split_head_body(data: bytes) -> tuple[bytes, bytes]:

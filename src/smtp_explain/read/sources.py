@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from smtp_explain.read.mbox import MAX_MESSAGE, is_mbox_start, split_mbox
@@ -68,31 +67,31 @@ def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _files_under(path: Path) -> Iterator[Path]:
-    """Files of a directory tree in a stable order (Maildir cur/new included)."""
+def _files_under(path: str) -> Iterator[str]:
+    """Files of a directory tree in a stable order (Maildir cur/new included, tmp/ not:
+    it holds mails still being written)."""
     for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if d not in ("tmp",) and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d != "tmp" and not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(root) / name
+                yield os.path.join(root, name)
 
 
 def read_path(path: str) -> Iterator[Item]:
     if path == "-":
         yield from read_stream("-", sys.stdin.buffer)
         return
-    target = Path(path)
-    if target.is_dir():
-        for file in _files_under(target):
+    if os.path.isdir(path):
+        for file in _files_under(path):
             yield from read_file(file)
         return
-    yield from read_file(target)
+    yield from read_file(path)
 
 
-def read_file(path: Path) -> Iterator[Item]:
-    origin = str(path)
+def read_file(path: str | os.PathLike[str]) -> Iterator[Item]:
+    origin = os.fspath(path)
     try:
-        stream = path.open("rb")
+        stream = open(origin, "rb")  # noqa: SIM115 - closed below, around a generator
     except FileNotFoundError:
         yield origin, 0, ReadProblem("no such file or directory")
         return

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from smtp_explain import catalog
 from smtp_explain.explanation import describe_reasons, lookup
-from smtp_explain.render.as_json import dumps
+from smtp_explain.render.as_json import dumps_bytes
 from smtp_explain.web import language, openapi
 from smtp_explain.web.findings import decode_bounce, explain_text
 from smtp_explain.web.upload import is_multipart, read_form
@@ -29,7 +29,7 @@ class ApiError(Exception):
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps(data).encode(), status_code=status, media_type=JSON, headers=headers)
+    return Response(dumps_bytes(data), status_code=status, media_type=JSON, headers=headers)
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

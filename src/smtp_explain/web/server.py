@@ -37,14 +37,25 @@ def log_config(access_log: bool = True) -> dict[str, Any]:
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           max_upload: int = DEFAULT_MAX_UPLOAD, time_limit: float = DEFAULT_TIME_LIMIT,
-          access_log: bool = True) -> None:
-    """Serve the web app until interrupted."""
+          access_log: bool = True, workers: int = 1) -> None:
+    """Serve the web app until interrupted; ``workers`` > 1 runs that many processes."""
+    import os
+
     import uvicorn
 
     from smtp_explain.web.app import create_app
 
+    app: Any = create_app(max_upload=max_upload, time_limit=time_limit)
+    extra: dict[str, Any] = {}
+    if workers > 1:
+        # Worker processes build their own app from the environment.
+        os.environ[ENV_MAX_UPLOAD] = str(max_upload)
+        os.environ[ENV_TIME_LIMIT] = str(time_limit)
+        app = "smtp_explain.web.server:app_from_environment"
+        extra = {"factory": True, "workers": workers}
     uvicorn.run(
-        create_app(max_upload=max_upload, time_limit=time_limit),
+        app,
+        **extra,
         host=host,
         port=port,
         access_log=False,
@@ -57,6 +68,22 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     )
 
 
+ENV_MAX_UPLOAD = "SMTP_EXPLAIN_MAX_UPLOAD"
+ENV_TIME_LIMIT = "SMTP_EXPLAIN_TIME_LIMIT"
+
+
+def app_from_environment() -> Any:
+    """The app of one worker process, configured by ``serve`` through the environment."""
+    import os
+
+    from smtp_explain.web.app import create_app
+
+    return create_app(
+        max_upload=int(os.environ.get(ENV_MAX_UPLOAD, DEFAULT_MAX_UPLOAD)),
+        time_limit=float(os.environ.get(ENV_TIME_LIMIT, DEFAULT_TIME_LIMIT)),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m smtp_explain.web.server``: the same as ``smtp-explain serve``."""
     parser = argparse.ArgumentParser(prog="python -m smtp_explain.web.server")
@@ -64,8 +91,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--max-upload", type=int, default=DEFAULT_MAX_UPLOAD, metavar="BYTES")
     parser.add_argument("--no-access-log", action="store_true")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
-    serve(args.host, args.port, max_upload=args.max_upload, access_log=not args.no_access_log)
+    serve(args.host, args.port, max_upload=args.max_upload, access_log=not args.no_access_log,
+          workers=max(1, args.workers))
 
 
 if __name__ == "__main__":
