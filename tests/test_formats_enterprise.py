@@ -306,20 +306,28 @@ def test_synthetic_x2_x6() -> None:
     assert _synthetic(X6) == [("x6", "mallory@remote.example", "userunknown", "5.1.1")]
 
 
-def test_settle_conventions() -> None:
-    from smtp_explain.decoding.formats.mfilter import settle
+def test_gateway_conventions() -> None:
+    from smtp_explain.classify import get_classifier
+    from smtp_explain.decoding.bounce import classify_delivery
+    from smtp_explain.decoding.mail import relayed_by_gateway
 
-    relayed = settle([
+    classifier = get_classifier()
+    relayed = relayed_by_gateway([
         Delivery(recipient="a@x.example", diagnostic="550 unknown user", smtp_command="DATA"),
         Delivery(recipient="b@x.example", diagnostic="550 unknown user", smtp_command="RCPT"),
         Delivery(recipient="c@x.example", diagnostic="550 5.1.1 unknown user"),
         Delivery(recipient="d@x.example", diagnostic="550 5.7.1 unknown user", smtp_command="RCPT"),
         Delivery(recipient="e@x.example", diagnostic="zzz qqq"),
         Delivery(recipient="f@x.example"),
+        Delivery(recipient="h@x.example", diagnostic="550 unknown user"),
     ])
-    assert [d.reason for d in relayed] == ["filtered", "", "", "filtered", "onhold", ""]
-    local = settle([Delivery(recipient="g@x.example", diagnostic="unknown user")], relayed=False)
-    assert local[0].reason == ""
+    assert [classify_delivery(d, classifier)[0] for d in relayed] == [
+        "filtered", "userunknown", "userunknown", "filtered", "onhold", "undefined", "filtered"]
+    (local,) = relayed_by_gateway([Delivery(recipient="g@x.example", diagnostic="unknown user",
+                                            smtp_command="DATA")], relayed=False)
+    assert classify_delivery(local, classifier)[0] == "userunknown"
+    unknown = Delivery(recipient="i@x.example", diagnostic="550 unknown user")
+    assert classify_delivery(unknown, classifier)[0] == "userunknown"
 
 
 @pytest.mark.parametrize("data", [b"", b"From: x\n\n", EXCHANGE2003[:300], X6[:250],

@@ -208,7 +208,6 @@ def cmd_reasons(args: argparse.Namespace, lang: str) -> int:
 def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     from smtp_explain.decoding.batch import run
     from smtp_explain.read.sources import read_all
-    from smtp_explain.render.as_json import dumps_bytes
     from smtp_explain.rules import user_rule_paths
 
     if args.jobs < 1:
@@ -226,14 +225,14 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
         progress = Progress()
     sys.stdout.flush()
     out = sys.stdout.buffer
-    for outcome in run(read_all(args.paths), lang, rule_files, args.jobs):
+    for outcome in run(read_all(args.paths), lang, rule_files, args.jobs,
+                       as_json=args.json_lines):
         if outcome.problem:
             skipped += 1
             where = f"{outcome.origin}#{outcome.index}" if outcome.index else outcome.origin
             print(f"smtp-explain: {where}: {outcome.problem}", file=sys.stderr)
         if args.json_lines:
-            for result in outcome.results:
-                out.write(dumps_bytes(result.to_dict()) + b"\n")
+            out.write(outcome.json_lines)
         else:
             rows.extend(outcome.results)
             if progress is not None:

@@ -12,6 +12,7 @@ from smtp_explain.classify import get_classifier
 from smtp_explain.decoding.bounce import decode_item
 from smtp_explain.model import BounceResult
 from smtp_explain.read.sources import Item, ReadProblem
+from smtp_explain.render.as_json import dumps_bytes
 
 CHUNK = 64
 
@@ -24,30 +25,38 @@ class Outcome:
     index: int = 0
     results: tuple[BounceResult, ...] = ()
     problem: str = ""
+    json_lines: bytes = b""  # the results as JSON Lines, when asked for (then results is empty)
 
 
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(lang: str, rule_files: tuple[str, ...]) -> None:
+def _init_worker(lang: str, rule_files: tuple[str, ...], as_json: bool) -> None:
     _worker_state["lang"] = lang
     _worker_state["classifier"] = get_classifier(rule_files)
+    _worker_state["as_json"] = as_json
 
 
 def _decode_chunk(chunk: list[Item]) -> list[Outcome]:
     lang = str(_worker_state["lang"])
     classifier = _worker_state["classifier"]
-    return [_decode_one(origin, index, data, lang, classifier) for origin, index, data in chunk]
+    as_json = bool(_worker_state["as_json"])
+    return [_decode_one(origin, index, data, lang, classifier, as_json)
+            for origin, index, data in chunk]
 
 
 def _decode_one(origin: str, index: int, data: bytes | ReadProblem, lang: str,
-                classifier: object) -> Outcome:
+                classifier: object, as_json: bool) -> Outcome:
     if isinstance(data, ReadProblem):
         return Outcome(origin, index, problem=data.message)
     problems: list[str] = []
     results = decode_item(origin, data, lang, classifier,  # type: ignore[arg-type]
                           lambda _origin, message: problems.append(message), index)
-    return Outcome(origin, index, tuple(results), problems[0] if problems else "")
+    problem = problems[0] if problems else ""
+    if as_json:  # rendered where decoded: bytes cross process boundaries cheaply
+        lines = b"".join(dumps_bytes(r.to_dict()) + b"\n" for r in results)
+        return Outcome(origin, index, problem=problem, json_lines=lines)
+    return Outcome(origin, index, tuple(results), problem)
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -62,15 +71,18 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
 
 
 def run(items: Iterable[Item], lang: str, rule_files: tuple[str, ...] = (),
-        jobs: int = 1) -> Iterator[Outcome]:
-    """Decode every item; outcomes come back in input order whatever ``jobs`` is."""
+        jobs: int = 1, *, as_json: bool = False) -> Iterator[Outcome]:
+    """Decode every item; outcomes come back in input order whatever ``jobs`` is.
+
+    With ``as_json`` each outcome carries its results as JSON Lines bytes.
+    """
     if jobs <= 1:
         classifier = get_classifier(rule_files)
         for origin, index, data in items:
-            yield _decode_one(origin, index, data, lang, classifier)
+            yield _decode_one(origin, index, data, lang, classifier, as_json)
         return
     jobs = min(jobs, os.cpu_count() or 1, 32)
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(lang, rule_files)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(lang, rule_files, as_json)) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(items):
             pending.append(pool.submit(_decode_chunk, chunk))

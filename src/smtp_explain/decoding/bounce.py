@@ -87,15 +87,23 @@ def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
     return table.get(reason) or _pseudo()["permanent"].get(reason, "")
 
 
-def _confirms_recipient(status: str, command: str) -> bool:
+def _confirms_recipient(status: str, command: str, relayed: bool | None) -> bool:
     """Whether a "user unknown" answer really speaks of the recipient address.
 
-    Said with an addressing status (X.1.x) it does; said after DATA, when the
+    Said with an addressing status (X.1.x) it does. Said after DATA, when the
     recipient was long accepted, it is how many servers word a refusal by
-    their content or recipient filters.
+    their content or recipient filters. A filtering gateway that relays the
+    next server's answer proves more only when that server said it to RCPT
+    with no mailbox-state or policy status (X.2.x, X.7.x); a layout that
+    shows the reporting host talked to the refusing server itself
+    (``relayed`` False) is taken at its word.
     """
     subject = status.split(".")[1] if status.count(".") == 2 else ""
-    return subject == "1" or command != "DATA"
+    if subject == "1" or relayed is False:
+        return True
+    if relayed:
+        return command == "RCPT" and subject not in ("2", "7")
+    return command != "DATA"
 
 
 def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, str, str]:
@@ -115,9 +123,11 @@ def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, 
             reason = "expired"  # still queued, no cause given: the delay itself is the news
         elif reason == UNDEFINED and delivery.diagnostic.strip():
             reason = "onhold"  # an error text nobody has classified yet: keep for review
-        elif reason == "userunknown" and rule_provider is None and not _confirms_recipient(
-            find_status(delivery.diagnostic) or status, command
-        ):  # a provider's own "no such account" wording is proof whenever it comes
+        elif reason == "userunknown" and not _confirms_recipient(
+            find_status(delivery.diagnostic) or status, command, delivery.relayed
+        ) and (rule_provider is None or delivery.relayed):
+            # (A provider's own "no such account" wording, heard first hand, is proof
+            # whenever it comes; relayed by a gateway it is only hearsay.)
             reason = "filtered"
     if delivery.temporary is not None:
         temporary = delivery.temporary

@@ -40,9 +40,21 @@ class Delivery:
     reason: str = ""
     feedback_type: str = ""
     temporary: bool | None = None  # set when the layout says so against action/status
+    # Whether the answer was relayed by a gateway from the next server (True), the
+    # layout shows the reporting MTA itself talked to the refusing one (False), or
+    # unknown (None). Decides how much a "user unknown" answer proves (see bounce).
+    relayed: bool | None = None
     addresser: str = ""  # original sender, message id and subject, when the
     message_id: str = ""  # bounce states them per recipient (e.g. JSON notices)
     subject: str = ""
+
+
+def relayed_by_gateway(found: list[Delivery], *, relayed: bool = True) -> list[Delivery]:
+    """Mark deliveries whose answers a filtering gateway relayed (or, with
+    relayed=False, answers the reporting host saw itself); returns them."""
+    for delivery in found:
+        delivery.relayed = relayed
+    return found
 
 
 class Mail:

@@ -87,3 +87,70 @@ def fill_from_body(mail: Mail, found: list[Delivery]) -> None:
     names = [d.recipient for d in found]
     for delivery in missing:
         delivery.diagnostic = clean_diagnostic(text_after(body, delivery.recipient, names))
+
+
+# Shared by the format modules that quote SMTP dialogues.
+ADDRESS = r"[^\s<>@()\[\]]{1,64}@[\w.-]{1,255}"
+_COMMANDS = ("RCPT", "MAIL", "DATA", "HELO", "EHLO", "CONN", "RSET", "QUIT", "STARTTLS", "AUTH")
+REPLY_HEAD = re.compile(r"([245]\d\d)([ -])(?:([245]\.\d{1,3}\.\d{1,3}) )?")
+_QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
+
+
+def strip_continuations(text: str) -> str:
+    """'550-5.7.1 Messages with 550-5.7.1 multiple' -> '550-5.7.1 Messages with multiple'.
+
+    Multi-line replies folded into one line repeat the reply code (and the
+    enhanced code) inside the sentence, which hides phrases from the rules.
+    A bare repeated code counts only in a reply that is multi-line ("550-").
+    """
+    text = clean_diagnostic(text)
+    head = REPLY_HEAD.match(text)
+    if not head:
+        return text
+    code, status = head.group(1), head.group(3)
+    rest = " " + text[head.end() :]
+    if status:
+        repeats = (f" {code}-{status} ", f" {code} {status} ")
+    elif head.group(2) == "-" or f" {code}-" in rest:
+        repeats = (f" {code}-", f" {code} ")
+    else:
+        return text
+    for repeat in repeats:
+        rest = rest.replace(repeat, " ")
+    return text[: head.end()] + rest.lstrip()
+
+
+def local_program_failed(delivery: Delivery) -> bool:
+    """The DSN names a local program (X-Unix) as what failed, not an SMTP server."""
+    return delivery.diagnostic_type.upper() == "X-UNIX"
+
+
+def local_program_reason(delivery: Delivery) -> str:
+    """A failed local delivery program is a mailer error, unless it reports a full mailbox."""
+    if not local_program_failed(delivery) or _QUOTA.search(delivery.diagnostic):
+        return ""
+    return "mailererror"
+
+
+def leaf_text(mail: Mail) -> str:
+    """The text of every text/* leaf part before an attached message.
+
+    Unlike ``Mail.body`` this also reads parts whose Content-Type lost its
+    ";" ("text/plain charset=...") and multipart mails with no boundary lines.
+    """
+    texts: list[str] = []
+    for part in mail.parts:
+        if part.message is not None or part.content_type.startswith("message/"):
+            break
+        if part.children or not part.content_type.startswith("text/"):
+            continue
+        texts.append(part.text())
+    if not texts and not mail.root.children:
+        texts.append(mail.root.text())
+    return "\n".join(texts)
+
+
+def command_in(text: str) -> str:
+    """The SMTP command named by a word of text ("RCPT TO" -> "RCPT"), or ""."""
+    word = text.strip().split(" ", 1)[0].upper().rstrip(":")
+    return word if word in _COMMANDS else ""

@@ -14,8 +14,7 @@ The transcript is the next server's reply relayed by the gateway.
 
 from __future__ import annotations
 
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "activehunter"
@@ -49,5 +48,5 @@ def decode(mail: Mail) -> list[Delivery]:
     reply = ""
     if transcript > 0:
         reply = clean_diagnostic(body[transcript + len(_TRANSCRIPT) :].strip().split("\n\n", 1)[0])
-    return settle([Delivery(recipient=r, action="failed", diagnostic=reply,
+    return relayed_by_gateway([Delivery(recipient=r, action="failed", diagnostic=reply,
                             diagnostic_type="SMTP" if reply else "") for r in recipients[:100]])

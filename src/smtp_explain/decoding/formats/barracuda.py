@@ -11,8 +11,7 @@ message/delivery-status part with the appliance's own verdict::
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail
+from smtp_explain.decoding.mail import Delivery, Mail, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "barracuda"
@@ -38,4 +37,4 @@ def decode(mail: Mail) -> list[Delivery]:
     for delivery in found:
         if not delivery.diagnostic:
             delivery.diagnostic = note
-    return settle(found, relayed=False)
+    return relayed_by_gateway(found, relayed=False)

@@ -22,8 +22,7 @@ language; "because:" is the Domino server's own verdict.
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "domino"
@@ -53,7 +52,7 @@ def decode(mail: Mail) -> list[Delivery]:
             delivery.diagnostic = reason
         if delivery.diagnostic and not delivery.diagnostic_type:
             delivery.diagnostic_type = "X-Notes"
-    return settle(found, relayed=False)
+    return relayed_by_gateway(found, relayed=False)
 
 
 def _text_fields(body: str) -> tuple[list[str], str]:

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import ADDRESS, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
 NAME = "exchange2003"
 ORDER = 320
@@ -83,7 +82,7 @@ def decode(mail: Mail) -> list[Delivery]:
             continue
         errors.append(line.strip())
     _finish(out, errors)
-    return settle([d for d in out if d.recipient])
+    return relayed_by_gateway([d for d in out if d.recipient])
 
 
 def _finish(out: list[Delivery], errors: list[str]) -> None:

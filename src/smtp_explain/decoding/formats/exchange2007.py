@@ -29,8 +29,7 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import deliveries, find_status
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic, own_addresses, recipients_in
 
 NAME = "exchange2007"
@@ -109,7 +108,7 @@ def decode_exchange(mail: Mail) -> list[Delivery]:
             delivery.reporting_mta = generating
         if delivery.diagnostic and not delivery.diagnostic_type:
             delivery.diagnostic_type = "SMTP"
-    return settle(found)
+    return relayed_by_gateway(found)
 
 
 def admin_blocks(body: str) -> tuple[dict[str, list[str]], str]:

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import ADDRESS, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic, own_addresses
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, own_addresses
 
 NAME = "imailserver"
 ORDER = 440
@@ -52,7 +51,7 @@ def decode(mail: Mail) -> list[Delivery]:
             out.append(Delivery(recipient=address_in(found.group("address")), action="failed",
                                 diagnostic=clean_diagnostic(found.group("error"))))
     if out:
-        return settle(out, relayed=False)
+        return relayed_by_gateway(out, relayed=False)
     response = lower.find(_RESPONSE)
     reply = clean_diagnostic(text[response + len(_RESPONSE):]) if response >= 0 else ""
     for found in _UNDELIVERABLE.finditer(text):
@@ -60,4 +59,4 @@ def decode(mail: Mail) -> list[Delivery]:
         if address and address not in own:
             out.append(Delivery(recipient=address, action="failed", diagnostic=reply,
                                 diagnostic_type="SMTP" if reply else ""))
-    return settle(out)
+    return relayed_by_gateway(out)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mailfoundry"
@@ -48,4 +47,4 @@ def decode(mail: Mail) -> list[Delivery]:
             remote_host=server.group(1).lower() if server else "",
             diagnostic_type="SMTP" if server else "",
         ))
-    return settle(out)
+    return relayed_by_gateway(out)

@@ -21,8 +21,7 @@ Subject 'Undeliverable Mail: "<original subject>"' and the text::
 
 from __future__ import annotations
 
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mailmarshal"
@@ -59,5 +58,5 @@ def decode(mail: Mail) -> list[Delivery]:
         name, _, value = line.partition(":")
         if name.strip().lower() == "remote-mta":
             remote = value.strip().strip("<>")
-    return settle([Delivery(recipient=r, action="failed", diagnostic=error, remote_host=remote,
+    return relayed_by_gateway([Delivery(recipient=r, action="failed", diagnostic=error, remote_host=remote,
                             diagnostic_type="SMTP" if error else "") for r in recipients[:100]])

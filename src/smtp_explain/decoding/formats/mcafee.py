@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import ADDRESS, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
 NAME = "mcafee"
 ORDER = 300
@@ -42,7 +41,7 @@ def decode(mail: Mail) -> list[Delivery]:
     for delivery in found:
         if not delivery.diagnostic:
             delivery.diagnostic = reasons.get(delivery.recipient, "")
-    return settle(found)
+    return relayed_by_gateway(found)
 
 
 def _text_reasons(body: str) -> dict[str, str]:

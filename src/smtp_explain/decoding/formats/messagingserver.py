@@ -21,9 +21,8 @@ recipient was refused at RCPT, "rejected MAIL FROM address" at MAIL.
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, typed_value
-from smtp_explain.decoding.formats.mfilter import leaf_text, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import clean_diagnostic, leaf_text
 
 NAME = "messagingserver"
 ORDER = 420
@@ -58,7 +57,7 @@ def decode(mail: Mail) -> list[Delivery]:
         block = by_address.get(delivery.recipient)
         if block is not None:
             _merge(delivery, block)
-    return settle([d for d in found if d.recipient])
+    return relayed_by_gateway([d for d in found if d.recipient])
 
 
 def _blocks(body: str) -> list[dict[str, str]]:

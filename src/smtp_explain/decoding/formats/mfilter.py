@@ -13,16 +13,13 @@ The bounce is one text/plain part (often ISO-2022-JP or base64 UTF-8)::
 
     -------original message (or: -------original mail info)
 
-This module also holds ``settle``, the reason conventions shared by the
-enterprise and gateway modules of this family (see its docstring).
 """
 
 from __future__ import annotations
 
-from smtp_explain.classify import UNDEFINED, get_classifier
-from smtp_explain.decoding.dsn import find_reply_code, find_status
-from smtp_explain.decoding.mail import Delivery, Mail
-from smtp_explain.decoding.text import clean_diagnostic, own_addresses, recipients_in
+from smtp_explain.decoding.dsn import find_reply_code
+from smtp_explain.decoding.mail import Delivery, Mail, relayed_by_gateway
+from smtp_explain.decoding.text import clean_diagnostic, command_in, own_addresses, recipients_in
 
 NAME = "mfilter"
 ORDER = 300
@@ -31,77 +28,6 @@ _SERVER = "-------server message"
 _COMMAND = "-------smtp command"
 _ORIGINAL = "-------original"
 # One mail address inside a line (bounded, no nested quantifiers).
-ADDRESS = r"[^\s<>@()\[\]]{1,64}@[\w.-]{1,255}"
-_COMMANDS = ("RCPT", "MAIL", "DATA", "HELO", "EHLO", "CONN", "RSET", "QUIT", "STARTTLS", "AUTH")
-
-
-def settle(found: list[Delivery], *, relayed: bool = True) -> list[Delivery]:
-    """Reason conventions the phrase rules cannot express on their own.
-
-    * An "unknown user" answer that a gateway relays from the next server
-      (``relayed``) is only proof that the recipient does not exist when the
-      server said so while being told the recipient (the RCPT command) or
-      with an addressing status (X.1.x). Said after DATA, with no command
-      known, or with a "disabled mailbox"/policy status (X.2.x, X.7.x), it
-      is how many servers refuse mail their content or recipient filter
-      did not want: such recipients get the reason ``filtered``.
-    * A bounce that gives an error text no rule recognises is ``onhold``
-      (undecided, kept for review); ``undefined`` stays for recipients whose
-      bounce gives no error text at all. A delay notice with no recognised
-      cause is ``expired``: the message is still waiting in a queue.
-
-    Deliveries whose reason the layout already stated are left alone.
-    """
-    classifier = get_classifier()
-    for delivery in found:
-        if delivery.reason or delivery.action in ("delivered", "relayed", "expanded"):
-            continue
-        text = delivery.diagnostic
-        reply = delivery.reply_code or find_reply_code(text)
-        status = delivery.status or find_status(text)
-        if status.startswith("2."):
-            continue
-        reason = classifier.classify(text, reply, status, evidence=False).reason
-        if reason == UNDEFINED and delivery.action == "delayed":
-            delivery.reason = "expired"
-        elif reason == UNDEFINED and text.strip():
-            delivery.reason = "onhold"
-        elif reason == "userunknown" and relayed and not _confirms_recipient(
-            find_status(text) or status, delivery.smtp_command
-        ):
-            delivery.reason = "filtered"
-    return found
-
-
-def _confirms_recipient(status: str, command: str) -> bool:
-    subject = status.split(".")[1] if status.count(".") == 2 else ""
-    if subject == "1":
-        return True
-    return command == "RCPT" and subject not in ("2", "7")
-
-
-def leaf_text(mail: Mail) -> str:
-    """The text of every text/* leaf part before an attached message.
-
-    Unlike ``Mail.body`` this also reads parts whose Content-Type lost its
-    ";" ("text/plain charset=...") and multipart mails with no boundary lines.
-    """
-    texts: list[str] = []
-    for part in mail.parts:
-        if part.message is not None or part.content_type.startswith("message/"):
-            break
-        if part.children or not part.content_type.startswith("text/"):
-            continue
-        texts.append(part.text())
-    if not texts and not mail.root.children:
-        texts.append(mail.root.text())
-    return "\n".join(texts)
-
-
-def command_in(text: str) -> str:
-    """The SMTP command named by a word of text ("RCPT TO" -> "RCPT"), or ""."""
-    word = text.strip().split(" ", 1)[0].upper().rstrip(":")
-    return word if word in _COMMANDS else ""
 
 
 def match(mail: Mail) -> bool:
@@ -132,7 +58,7 @@ def decode(mail: Mail) -> list[Delivery]:
         )
         for rcpt in recipients[:100]
     ]
-    return settle(out)
+    return relayed_by_gateway(out)
 
 
 def _fields(section: str) -> tuple[str, str]:

@@ -19,8 +19,7 @@ message/delivery-status part.
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic
 
 NAME = "mimecast"
@@ -50,7 +49,7 @@ def decode(mail: Mail) -> list[Delivery]:
     for delivery in found:
         if reply and (not delivery.diagnostic or len(reply) > len(delivery.diagnostic)):
             delivery.diagnostic = reply
-    return settle(found, relayed=False)
+    return relayed_by_gateway(found, relayed=False)
 
 
 def _field(body: str, label: str) -> str:

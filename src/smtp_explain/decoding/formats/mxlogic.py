@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import ADDRESS, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
 NAME = "mxlogic"
 ORDER = 300
@@ -58,7 +57,7 @@ def decode(mail: Mail) -> list[Delivery]:
         elif out and line.strip():
             errors.append(line.strip())
     _close(out, errors)
-    return settle(out)
+    return relayed_by_gateway(out)
 
 
 def _close(out: list[Delivery], errors: list[str]) -> None:

@@ -17,8 +17,7 @@ not a reply relayed from another server.
 
 from __future__ import annotations
 
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic, own_addresses
 
 NAME = "notes"
@@ -56,4 +55,4 @@ def decode(mail: Mail) -> list[Delivery]:
     diagnostic = clean_diagnostic(" ".join(errors))
     out = [Delivery(recipient=r, diagnostic=diagnostic, action="failed",
                     diagnostic_type="X-Notes" if diagnostic else "") for r in recipients[:100]]
-    return settle(out, relayed=False)
+    return relayed_by_gateway(out, relayed=False)

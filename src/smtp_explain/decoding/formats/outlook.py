@@ -15,8 +15,7 @@ the DSN has no Diagnostic-Code the text part's sentence is the diagnostic.
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import Delivery, Mail
+from smtp_explain.decoding.mail import Delivery, Mail, relayed_by_gateway
 
 NAME = "outlook"
 ORDER = 380
@@ -45,7 +44,7 @@ def decode(mail: Mail) -> list[Delivery]:
     for delivery in found:
         if not delivery.diagnostic and delivery.action != "delayed":
             delivery.diagnostic = sentence
-    return settle(found, relayed=False)
+    return relayed_by_gateway(found, relayed=False)
 
 
 def _sentence(body: str) -> str:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status
-from smtp_explain.decoding.formats.sendmail import (
+from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.text import (
+    before_original,
+    clean_diagnostic,
     local_program_reason,
     strip_continuations,
 )
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import before_original, clean_diagnostic
 from smtp_explain.extract import find_command
 
 NAME = "postfix"

@@ -23,9 +23,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import find_reply_code, find_status
-from smtp_explain.decoding.formats.sendmail import strip_continuations
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic, strip_continuations
 
 NAME = "qmail"
 ORDER = 720

@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 
 from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, parse_fields
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.text import (
+    REPLY_HEAD,
+    clean_diagnostic,
+    local_program_failed,
+    local_program_reason,
+    strip_continuations,
+)
 
 NAME = "sendmail"
 ORDER = 750
@@ -46,7 +52,6 @@ _SECTION_END = re.compile(r"(?im)^(?:[ \t]*-{3,} ?(?:unsent message follows|orig
                           r"the following addresses|message header follows|transcript of session)|"
                           r"--[^-\s]|content-type:|reporting-mta:|final-recipient:|"
                           r"original-recipient:|arrival-date:|return-path:|received:)")
-_REPLY_HEAD = re.compile(r"([245]\d\d)([ -])(?:([245]\.\d{1,3}\.\d{1,3}) )?")
 _LOCAL = re.compile(r"^(?:([245]\d\d) )?(?:[245]\.\d{1,3}\.\d{1,3} )?"
                     r"<?([^<>\s]{1,320}?)>?\.\.\. ?(.*)$")
 _CODES = re.compile(r"^(?:[245]\d\d )?(?:[245]\.\d{1,3}\.\d{1,3} )?")
@@ -54,7 +59,6 @@ _BARE_REPLY = re.compile(r"^[245]\d\d(?:[ -][245]\.\d{1,3}\.\d{1,3})?\s*$")
 _DOMAIN_LINE = re.compile(r"^([245]\d\d) ([\w.-]{1,255}) \(\w{1,20}\)\.\.\. ?(.*)$")
 # A local delivery program (|pipe, procmail, maildrop) failed: its exit code is the
 # diagnostic; only a full mailbox is worth telling apart from a plain mailer error.
-_QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
 
 
 def match(mail: Mail) -> bool:
@@ -166,37 +170,13 @@ def _transcript(body: str) -> list[Exchange]:
 
 
 def _reply_complete(line: str) -> bool:
-    head = _REPLY_HEAD.match(line)
+    head = REPLY_HEAD.match(line)
     return not head or head.group(2) == " "
 
 
 def join_reply(lines: list[str]) -> str:
     """Lines of a multi-line SMTP reply as one text, continuation codes dropped."""
     return strip_continuations(" ".join(lines))
-
-
-def strip_continuations(text: str) -> str:
-    """'550-5.7.1 Messages with 550-5.7.1 multiple' -> '550-5.7.1 Messages with multiple'.
-
-    Multi-line replies folded into one line repeat the reply code (and the
-    enhanced code) inside the sentence, which hides phrases from the rules.
-    A bare repeated code counts only in a reply that is multi-line ("550-").
-    """
-    text = clean_diagnostic(text)
-    head = _REPLY_HEAD.match(text)
-    if not head:
-        return text
-    code, status = head.group(1), head.group(3)
-    rest = " " + text[head.end() :]
-    if status:
-        repeats = (f" {code}-{status} ", f" {code} {status} ")
-    elif head.group(2) == "-" or f" {code}-" in rest:
-        repeats = (f" {code}-", f" {code} ")
-    else:
-        return text
-    for repeat in repeats:
-        rest = rest.replace(repeat, " ")
-    return text[: head.end()] + rest.lstrip()
 
 
 def _exchange_for(recipient: str, name: str, reason: str,
@@ -255,19 +235,7 @@ def _notes(exchanges: list[Exchange]) -> list[str]:
     """Sendmail's own remarks in the transcript ("Message could not be delivered for 5
     days"), not tied to one recipient and not a generic status line."""
     return [line for e in exchanges for line in e.local
-            if not _LOCAL.match(line) and not _REPLY_HEAD.match(line)]
-
-
-def local_program_failed(delivery: Delivery) -> bool:
-    """The DSN names a local program (X-Unix) as what failed, not an SMTP server."""
-    return delivery.diagnostic_type.upper() == "X-UNIX"
-
-
-def local_program_reason(delivery: Delivery) -> str:
-    """A failed local delivery program is a mailer error, unless it reports a full mailbox."""
-    if not local_program_failed(delivery) or _QUOTA.search(delivery.diagnostic):
-        return ""
-    return "mailererror"
+            if not _LOCAL.match(line) and not REPLY_HEAD.match(line)]
 
 
 def _command(line: str) -> str:

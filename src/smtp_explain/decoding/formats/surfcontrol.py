@@ -19,9 +19,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import ADDRESS, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
 NAME = "surfcontrol"
 ORDER = 300
@@ -55,4 +54,4 @@ def decode(mail: Mail) -> list[Delivery]:
         delivery.remote_host = delivery.remote_host or attempt.group(2)
         if not delivery.diagnostic:
             delivery.diagnostic = clean_diagnostic(attempt.group(3))
-    return settle(found)
+    return relayed_by_gateway(found)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import ADDRESS, command_in, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, command_in
 
 NAME = "trendmicro"
 ORDER = 300
@@ -51,4 +50,4 @@ def decode(mail: Mail) -> list[Delivery]:
         for found in _UNABLE.finditer(body):
             out.append(Delivery(recipient=address_in(found.group(1)), action="failed",
                                 diagnostic=clean_diagnostic(found.group(0))))
-    return settle(out, relayed=False)
+    return relayed_by_gateway(out, relayed=False)

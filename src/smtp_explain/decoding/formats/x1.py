@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import ADDRESS, leaf_text, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, leaf_text
 
 NAME = "x1"
 ORDER = 700
@@ -55,4 +54,4 @@ def decode(mail: Mail) -> list[Delivery]:
         error = clean_diagnostic(f"{found.group(2)} {warning.removeprefix('Warning--')}")
         out.append(Delivery(recipient=address_in(found.group(1)), diagnostic=error,
                             action="delayed" if warning else "failed"))
-    return settle(out)
+    return relayed_by_gateway(out)

@@ -24,9 +24,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status
-from smtp_explain.decoding.formats.mfilter import ADDRESS, command_in, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, command_in
 
 NAME = "x3"
 ORDER = 700
@@ -65,4 +64,4 @@ def decode(mail: Mail) -> list[Delivery]:
         if said and said != delivery.status:
             delivery.status = said
         delivery.reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
-    return settle(found)
+    return relayed_by_gateway(found)

@@ -14,8 +14,7 @@ message/delivery-status part names the recipients and their errors.
 from __future__ import annotations
 
 from smtp_explain.decoding.dsn import deliveries
-from smtp_explain.decoding.formats.mfilter import settle
-from smtp_explain.decoding.mail import DSN_TYPES, Delivery, Mail
+from smtp_explain.decoding.mail import DSN_TYPES, Delivery, Mail, relayed_by_gateway
 
 NAME = "x5"
 ORDER = 150
@@ -44,6 +43,6 @@ def decode(mail: Mail) -> list[Delivery]:
     text = _inner_dsn(mail)
     if text is None:
         return []
-    return settle([d for d in deliveries(text)[1] if d.recipient])
+    return relayed_by_gateway([d for d in deliveries(text)[1] if d.recipient])
 
 

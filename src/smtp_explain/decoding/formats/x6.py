@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.formats.mfilter import command_in, settle
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
-from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.text import clean_diagnostic, command_in
 
 NAME = "x6"
 ORDER = 700
@@ -65,4 +64,4 @@ def decode(mail: Mail) -> list[Delivery]:
                 remote_host=server.group(1) if server else "",
                 smtp_command=command_in(command.group(1)) if command else "",
             ))
-    return settle(out)
+    return relayed_by_gateway(out)
