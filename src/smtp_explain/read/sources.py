@@ -58,8 +58,10 @@ def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
     (a 64 MiB read() per small file costs a huge allocation every time)."""
     chunks: list[bytes] = []
     size = 0
+    step = 64 << 10
     while size < limit:
-        chunk = stream.read(min(1 << 20, limit - size))
+        chunk = stream.read(min(step, limit - size))
+        step = min(step * 4, 4 << 20)  # small files cost one small read; big ones few
         if not chunk:
             break
         chunks.append(chunk)
