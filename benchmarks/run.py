@@ -12,7 +12,9 @@ STEPS = [
     ("CLI start-up", ["startup.py"]),
     ("Bounce decoding against Sisimai", ["bounce_vs_sisimai.py"]),
     ("Peak memory on a 1 GiB mbox", ["mbox_memory.py"]),
-    ("Web API under load (200 clients, 60 s)", ["web_load.py"]),
+    ("Web API under load (200 clients, 60 s, asyncio clients)", ["web_load.py"]),
+    ("Web API under load (200 clients, 60 s, wrk, 2 workers)",
+     ["web_load.py", "--wrk", "--workers", "2"]),
 ]
 
 

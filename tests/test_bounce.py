@@ -234,3 +234,45 @@ def test_human_table_and_turkish(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert main(["bounce", "--lang", "tr", str(path)]) == 0
     out = capsys.readouterr().out
     assert "bob@example.com" in out and "userunknown" in out and "Nedenlere göre toplam" in out
+
+
+GLOBAL_DSN = """From: MAILER-DAEMON@mx.example.net
+To: ayse@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="g"
+
+--g
+Content-Type: text/plain; charset=utf-8
+
+Mesajınız iletilemedi.
+
+--g
+Content-Type: message/global-delivery-status; charset=utf-8
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: utf-8; şükrü@örnek.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <şükrü@örnek.example>: user unknown
+
+--g--
+""".encode()
+
+
+def test_rfc6533_global_delivery_status() -> None:
+    (row,) = decode(GLOBAL_DSN)
+    assert (row.recipient, row.reason, row.status) == ("şükrü@örnek.example", "userunknown", "5.1.1")
+
+
+def test_mbox_with_any_line_ending(tmp_path: Path) -> None:
+    mbox = (b"From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n" + DSN + b"\n"
+            b"From feedback Mon Mar  2 10:00:00 2026\n" + ARF + b"\n")
+    results = []
+    for ending in (b"\n", b"\r\n", b"\r"):
+        path = tmp_path / f"box-{len(ending)}-{ending[-1]}.mbox"
+        path.write_bytes(mbox.replace(b"\n", ending))
+        results.append([(r.mail_index, r.recipient, r.reason) for r in decode(path)])
+    assert results[0] == results[1] == results[2]
+    assert [r[2] for r in results[0]] == ["userunknown", "mailboxfull", "feedback"]

@@ -31,8 +31,7 @@ Item = tuple[str, int, "bytes | ReadProblem"]
 def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
     head = stream.read(5)
     if is_mbox_start(head):
-        lines = itertools.chain([head + stream.readline()], stream)
-        messages = split_mbox(lines)
+        messages = split_mbox(_lines(stream, head))
         first = next(messages, None)
         second = next(messages, None)
         if first is None:
@@ -51,6 +50,36 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         yield origin, 0, ReadProblem("empty file")
         return
     yield origin, 0, data
+
+
+MAX_LINE = 1 << 20
+CHUNK = 1 << 20
+
+
+def _lines(stream: IO[bytes], head: bytes) -> Iterator[bytes]:
+    """Lines of a stream whatever its line endings (LF, CRLF, or the lone CR of
+    old Mac files, which a plain line iterator would read as one huge line), read
+    in bounded chunks: a line longer than MAX_LINE comes out in pieces."""
+    buffer = head
+    while True:
+        chunk = stream.read(CHUNK)
+        buffer += chunk
+        if b"\r" in buffer:
+            keep_cr = bool(chunk) and buffer.endswith(b"\r")  # maybe half of a CRLF
+            body = buffer[:-1] if keep_cr else buffer
+            body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            buffer = body + (b"\r" if keep_cr else b"")
+        lines = buffer.split(b"\n")
+        buffer = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+        if len(buffer) > MAX_LINE:
+            yield buffer
+            buffer = b""
+        if not chunk:
+            if buffer:
+                yield buffer.replace(b"\r", b"\n")
+            return
 
 
 def _read_at_most(stream: IO[bytes], limit: int) -> bytes:

@@ -32,6 +32,11 @@ def decode(mail: Mail) -> list[Delivery]:
         recipients = [address_in(original_to)] if address_in(original_to) else []
     out = []
     for rcpt in recipients[:100]:
-        diagnostic = clean_diagnostic(text_after(body, rcpt, recipients)) or clean_diagnostic(body)
+        # One recipient: the whole notice speaks of it (the reason may come before
+        # the address). Several: the text from each address to the next.
+        if len(recipients) == 1:
+            diagnostic = clean_diagnostic(body)
+        else:
+            diagnostic = clean_diagnostic(text_after(body, rcpt, recipients)) or clean_diagnostic(body)
         out.append(Delivery(recipient=rcpt, diagnostic=diagnostic))
     return out
