@@ -112,10 +112,6 @@ def ui(lang: str, key: str) -> str:
     return str(value)
 
 
-def reason_ids() -> tuple[str, ...]:
-    return tuple(facts("reasons")["reasons"])
-
-
 def pick_language(requested: str | None, environ: dict[str, str] | None = None) -> str:
     """Choose a language: the requested one, else LC_ALL/LC_MESSAGES/LANG, else English."""
     available = languages()

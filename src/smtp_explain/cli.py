@@ -85,11 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_stdin_text() -> str:
+def _read_stdin_text(lang: str) -> str:
     data = sys.stdin.buffer.read(MAX_STDIN + 1)
     if len(data) > MAX_STDIN:
         print(
-            f"smtp-explain: input longer than {MAX_STDIN >> 20} MiB: only the first MiB is explained",
+            f"smtp-explain: {catalog.ui(lang, 'input_cut')}",
             file=sys.stderr,
         )
         data = data[:MAX_STDIN]
@@ -98,7 +98,7 @@ def _read_stdin_text() -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _iter_lines(source: str) -> Iterator[str]:
+def _iter_lines(source: str, lang: str) -> Iterator[str]:
     stream: IO[bytes]
     if source == "-":
         stream = sys.stdin.buffer
@@ -106,7 +106,8 @@ def _iter_lines(source: str) -> Iterator[str]:
         try:
             stream = open(source, "rb")  # noqa: SIM115
         except OSError as exc:
-            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+            raise UsageError(catalog.ui(lang, "usage_cannot_read").format(
+                detail=f"{source}: {exc.strerror}")) from None
     with stream:
         for raw in stream:
             line = raw[:MAX_LINE].decode("utf-8", errors="replace").strip()
@@ -120,11 +121,11 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
 
     if args.lines:
         if len(args.text) > 1:
-            raise UsageError("--lines takes one FILE (or - for standard input)")
+            raise UsageError(catalog.ui(lang, "usage_lines_one_file"))
         source = args.text[0] if args.text else "-"
         worst = EXIT_OK
         panels = []
-        for line in _iter_lines(source):
+        for line in _iter_lines(source, lang):
             d = explain(line, lang, rules=args.rules)
             worst = max(worst, EXIT_OK if d.classified else EXIT_UNCLASSIFIED)
             if args.json:
@@ -146,7 +147,7 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
     if text is None:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError(catalog.ui(lang, "empty_input"))
-        text = _read_stdin_text()
+        text = _read_stdin_text(lang)
     if not text.strip():
         raise UsageError(catalog.ui(lang, "empty_input"))
     d = explain(text, lang, rules=args.rules)
@@ -211,7 +212,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     from smtp_explain.rules import user_rule_paths
 
     if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(catalog.ui(lang, "usage_jobs"))
     rule_files = tuple(user_rule_paths(args.rules))
     from smtp_explain.classify import get_classifier
 
@@ -230,7 +231,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
         if outcome.problem:
             skipped += 1
             where = f"{outcome.origin}#{outcome.index}" if outcome.index else outcome.origin
-            print(f"smtp-explain: {where}: {outcome.problem}", file=sys.stderr)
+            print(f"smtp-explain: {where}: {outcome.problem.text(lang)}", file=sys.stderr)
         if args.json_lines:
             out.write(outcome.json_lines)
         else:
@@ -250,9 +251,9 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
     from smtp_explain.web.server import serve
 
     if args.max_upload <= 0:
-        raise UsageError("--max-upload must be a positive number of MB")
+        raise UsageError(catalog.ui(lang, "usage_max_upload"))
     if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
+        raise UsageError(catalog.ui(lang, "usage_workers"))
     print(f"smtp-explain: serving http://{args.host}:{args.port}/ (Ctrl+C stops)",
           file=sys.stderr)
     serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024),

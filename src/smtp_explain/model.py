@@ -22,6 +22,23 @@ CLASS_BY_DIGIT: dict[str, ReplyClass] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """Why an input was skipped, as a text key of ui.toml (any language) plus a detail."""
+
+    key: str
+    detail: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        from smtp_explain import catalog
+
+        return catalog.ui(lang, self.key).format(detail=self.detail)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One thing in the input that led to the result."""
 

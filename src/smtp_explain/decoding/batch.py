@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from smtp_explain.classify import get_classifier
-from smtp_explain.decoding.bounce import decode_item
-from smtp_explain.model import BounceResult
-from smtp_explain.read.sources import Item, ReadProblem
+from smtp_explain.classify import Classifier, get_classifier
+from smtp_explain.decoding.bounce import decode_guarded
+from smtp_explain.model import BounceResult, Problem
+from smtp_explain.read.sources import Item
 from smtp_explain.render.as_json import dumps_bytes
 
 CHUNK = 64
@@ -24,7 +24,7 @@ class Outcome:
     origin: str
     index: int = 0
     results: tuple[BounceResult, ...] = ()
-    problem: str = ""
+    problem: Problem | None = None
     json_lines: bytes = b""  # the results as JSON Lines, when asked for (then results is empty)
 
 
@@ -39,20 +39,17 @@ def _init_worker(lang: str, rule_files: tuple[str, ...], as_json: bool) -> None:
 
 def _decode_chunk(chunk: list[Item]) -> list[Outcome]:
     lang = str(_worker_state["lang"])
-    classifier = _worker_state["classifier"]
+    classifier: Classifier = _worker_state["classifier"]  # type: ignore[assignment]
     as_json = bool(_worker_state["as_json"])
     return [_decode_one(origin, index, data, lang, classifier, as_json)
             for origin, index, data in chunk]
 
 
-def _decode_one(origin: str, index: int, data: bytes | ReadProblem, lang: str,
-                classifier: object, as_json: bool) -> Outcome:
-    if isinstance(data, ReadProblem):
-        return Outcome(origin, index, problem=data.message)
-    problems: list[str] = []
-    results = decode_item(origin, data, lang, classifier,  # type: ignore[arg-type]
-                          lambda _origin, message: problems.append(message), index)
-    problem = problems[0] if problems else ""
+def _decode_one(origin: str, index: int, data: bytes | Problem, lang: str,
+                classifier: Classifier, as_json: bool) -> Outcome:
+    if isinstance(data, Problem):
+        return Outcome(origin, index, problem=data)
+    results, problem = decode_guarded(origin, data, lang, classifier, index)
     if as_json:  # rendered where decoded: bytes cross process boundaries cheaply
         lines = b"".join(dumps_bytes(r.to_dict()) + b"\n" for r in results)
         return Outcome(origin, index, problem=problem, json_lines=lines)

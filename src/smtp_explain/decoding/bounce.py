@@ -21,7 +21,7 @@ from smtp_explain.decoding import formats
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.extract import find_command
-from smtp_explain.model import BounceResult
+from smtp_explain.model import BounceResult, Problem
 
 _COMMAND_WORDS = re.compile(r"(?i)\b(?:rcpt to|mail from|data|helo|ehlo|connect)\b")
 
@@ -192,18 +192,15 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
 ProblemHandler = Callable[[str, str], None]
 
 
-def decode_item(origin: str, data: bytes, lang: str, classifier: Classifier,
-                on_problem: ProblemHandler | None = None, index: int = 0) -> list[BounceResult]:
-    """decode_mail that never raises: an undecodable mail becomes a problem report."""
+def decode_guarded(origin: str, data: bytes, lang: str, classifier: Classifier,
+                   index: int = 0) -> tuple[list[BounceResult], Problem | None]:
+    """decode_mail that never raises: an undecodable mail becomes a Problem."""
     try:
-        return decode_mail(data, origin, lang, classifier, index)
+        return decode_mail(data, origin, lang, classifier, index), None
     except RecursionError:
-        message = "structure nested too deeply"
+        return [], Problem("problem_nested")
     except Exception as exc:  # untrusted input: report, never crash the batch
-        message = f"could not decode ({type(exc).__name__})"
-    if on_problem is not None:
-        on_problem(f"{origin}#{index}" if index else origin, message)
-    return []
+        return [], Problem("problem_undecodable", type(exc).__name__)
 
 
 def decode(
@@ -219,7 +216,7 @@ def decode(
     Input that cannot be read or decoded is reported to ``on_problem(origin,
     message)`` and skipped; the rest is decoded.
     """
-    from smtp_explain.read.sources import ReadProblem, read_path, read_stream
+    from smtp_explain.read.sources import read_path, read_stream
 
     lang = catalog.pick_language(lang)
     classifier = get_classifier(rules)
@@ -230,8 +227,11 @@ def decode(
     else:
         items = read_stream(getattr(source, "name", "<stream>"), source)
     for origin, index, data in items:
-        if isinstance(data, ReadProblem):
-            if on_problem is not None:
-                on_problem(f"{origin}#{index}" if index else origin, data.message)
-            continue
-        yield from decode_item(origin, data, lang, classifier, on_problem, index)
+        if isinstance(data, Problem):
+            problem: Problem | None = data
+            results: list[BounceResult] = []
+        else:
+            results, problem = decode_guarded(origin, data, lang, classifier, index)
+        if problem is not None and on_problem is not None:
+            on_problem(f"{origin}#{index}" if index else origin, problem.message)
+        yield from results

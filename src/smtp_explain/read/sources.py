@@ -12,17 +12,15 @@ import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO
 
+from smtp_explain.model import Problem
 from smtp_explain.read.mbox import MAX_MESSAGE, is_mbox_start, split_mbox
 
 MAX_FILE = MAX_MESSAGE
 
 
-@dataclass(frozen=True, slots=True)
-class ReadProblem:
-    message: str
+ReadProblem = Problem  # what a reader yields for input it could not read
 
 
 Item = tuple[str, int, "bytes | ReadProblem"]
@@ -35,7 +33,7 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         first = next(messages, None)
         second = next(messages, None)
         if first is None:
-            yield origin, 0, ReadProblem("empty mailbox")
+            yield origin, 0, ReadProblem("problem_empty_mailbox")
             return
         if second is None:  # a single mail saved with its "From " line: keep the file's name
             yield origin, 0, first[1]
@@ -45,9 +43,9 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         return
     data = head + _read_at_most(stream, MAX_FILE)
     if stream.read(1):
-        yield origin, 0, ReadProblem(f"larger than {MAX_FILE >> 20} MiB: only the start was read")
+        yield origin, 0, ReadProblem("problem_too_large", str(MAX_FILE >> 20))
     if not data.strip():
-        yield origin, 0, ReadProblem("empty file")
+        yield origin, 0, ReadProblem("problem_empty_file")
         return
     yield origin, 0, data
 
@@ -124,19 +122,19 @@ def read_file(path: str | os.PathLike[str]) -> Iterator[Item]:
     try:
         stream = open(origin, "rb")  # noqa: SIM115 - closed below, around a generator
     except FileNotFoundError:
-        yield origin, 0, ReadProblem("no such file or directory")
+        yield origin, 0, ReadProblem("problem_not_found")
         return
     except IsADirectoryError:
-        yield origin, 0, ReadProblem("is a directory")
+        yield origin, 0, ReadProblem("problem_is_directory")
         return
     except OSError as exc:
-        yield origin, 0, ReadProblem(exc.strerror or "cannot read")
+        yield origin, 0, ReadProblem("problem_unreadable", exc.strerror or "")
         return
     with stream:
         try:
             yield from read_stream(origin, stream)
         except OSError as exc:
-            yield origin, 0, ReadProblem(exc.strerror or "read error")
+            yield origin, 0, ReadProblem("problem_unreadable", exc.strerror or "")
 
 
 def read_all(paths: Iterable[str]) -> Iterator[Item]:
