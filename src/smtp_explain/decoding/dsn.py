@@ -12,6 +12,11 @@ _STATUS = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
 _REPLY = re.compile(r"([245]\d\d)(?:[ -]|$)")
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_FOLD = re.compile(r"\n[ \t]+")
+_FIELD = re.compile(r"^[ \t]*([!-9;-~]{1,76})[ \t]*:[ \t]*([^\n]*)", re.M)
+
+
 def parse_fields(text: str) -> list[dict[str, str]]:
     """Blocks of 'Name: value' fields (folded lines joined), split at empty lines.
 
@@ -19,30 +24,20 @@ def parse_fields(text: str) -> list[dict[str, str]]:
     block, since some MTAs forget the empty line between recipients.
     """
     blocks: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-    last = ""
-    for line in text.split("\n"):
-        if not line.strip():
-            if current:
+    for chunk in _BLANK_LINE.split("\n" + text + "\n"):
+        if "\n " in chunk or "\n\t" in chunk:
+            chunk = _FOLD.sub(" ", chunk)
+        current: dict[str, str] = {}
+        for name, value in _FIELD.findall(chunk):
+            name = name.lower()
+            if name in ("final-recipient", "original-recipient") and (
+                name in current or "action" in current or "status" in current
+            ):
                 blocks.append(current)
-                current, last = {}, ""
-            continue
-        if line[0] in " \t" and last:
-            current[last] += " " + line.strip()
-            continue
-        colon = line.find(":")
-        if colon <= 0 or " " in line[:colon].strip():
-            continue
-        name = line[:colon].strip().lower()
-        if name in ("final-recipient", "original-recipient") and (
-            name in current or "action" in current or "status" in current
-        ):
+                current = {}
+            current[name] = value.strip()
+        if current:
             blocks.append(current)
-            current = {}
-        current[name] = line[colon + 1 :].strip()
-        last = name
-    if current:
-        blocks.append(current)
     return blocks
 
 
