@@ -72,6 +72,9 @@ def diagnosis(d: Diagnosis, lang: str) -> Panel:
         else ui("hard_bounce") if d.hard_bounce else ui("soft_bounce")
     )
     facts = Text(f"{ui('reason')}: ", style="dim") + Text(d.reason, style="bold")
+    if not d.classified:  # the headline speaks of the code: say plainly the cause is unknown
+        summary = catalog.text_entry(lang, "reasons", "reasons", d.reason).get("summary", "")
+        facts += Text(f" ({summary})", style="italic")
     facts += Text(f"  ·  {bounce}", style="dim")
     body.append(facts)
     body.append(Text(f"{ui('retry')}: ", style="dim") + Text(ui("retry_" + d.retry.replace("-", "_"))))
