@@ -27,7 +27,7 @@ _QUOTED = re.compile(r"(?im)^(?:return-path|from|subject|message-id|to|date):")
 def match(mail: Mail) -> bool:
     if mail.dsn is None:
         return False
-    return "content-filter at" in mail.sender or "amavis" in mail.body[:6000].lower()
+    return "content-filter at" in mail.sender or "amavis" in mail.body_lower[:6000]
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -34,7 +34,7 @@ _RULE = re.compile(r"^-{20,}$")
 
 
 def match(mail: Mail) -> bool:
-    return _MARKER in mail.body[:3000].lower()
+    return _MARKER in mail.body_lower[:3000]
 
 
 def decode(mail: Mail) -> list[Delivery]:

@@ -33,7 +33,7 @@ _COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "final data": "DATA", "data
 
 
 def match(mail: Mail) -> bool:
-    return _MARKER in mail.body[:2000].lower()
+    return _MARKER in mail.body_lower[:2000]
 
 
 def decode(mail: Mail) -> list[Delivery]:

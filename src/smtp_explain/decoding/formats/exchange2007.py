@@ -75,7 +75,7 @@ _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{1,40}:[ \t]")
 
 def has_layout(mail: Mail) -> bool:
     """True when the text part has Exchange's administrators' section."""
-    lower = mail.body[:200_000].lower()
+    lower = mail.body_lower[:200_000]
     return any(h in lower for h in ADMIN_HEADINGS)
 
 

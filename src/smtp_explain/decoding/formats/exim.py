@@ -65,7 +65,7 @@ def match(mail: Mail) -> bool:
         return False
     if mail.header("x-failed-recipients"):
         return True
-    head = mail.body[:6000].lower()
+    head = mail.body_lower[:6000]
     return any(marker in head for marker in _MARKERS)
 
 

@@ -28,7 +28,7 @@ _RETURNED = "------- returned message"
 
 
 def match(mail: Mail) -> bool:
-    return _REASONS in mail.body[:20_000].lower()
+    return _REASONS in mail.body_lower[:20_000]
 
 
 def decode(mail: Mail) -> list[Delivery]:

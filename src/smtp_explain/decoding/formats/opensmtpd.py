@@ -39,7 +39,7 @@ _COPY = "below is a copy of the original message"
 
 
 def match(mail: Mail) -> bool:
-    head = mail.body[:3000].lower()
+    head = mail.body_lower[:3000]
     return any(marker in head for marker in _MARKERS)
 
 

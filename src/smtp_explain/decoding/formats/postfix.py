@@ -63,7 +63,7 @@ def match(mail: Mail) -> bool:
         return True
     if mail.dsn is not None and "x-postfix-" in mail.dsn[:4000].lower():
         return True
-    head = mail.body[:6000].lower()
+    head = mail.body_lower[:6000]
     return any(marker in head for marker in _MARKERS)
 
 

@@ -56,7 +56,7 @@ _STEPS = (
 
 
 def match(mail: Mail) -> bool:
-    head = mail.body[:4000].lower()
+    head = mail.body_lower[:4000]
     return any(marker in head for marker in _INTRO)
 
 

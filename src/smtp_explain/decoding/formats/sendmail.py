@@ -62,7 +62,7 @@ _DOMAIN_LINE = re.compile(r"^([245]\d\d) ([\w.-]{1,255}) \(\w{1,20}\)\.\.\. ?(.*
 
 
 def match(mail: Mail) -> bool:
-    head = mail.body[:8000].lower()
+    head = mail.body_lower[:8000]
     if _TRANSCRIPT in head or any(marker in head for marker in _LIST_MARKERS):
         return True
     return mail.subject.lower().startswith(_SUBJECTS) and "mailer-daemon" in mail.sender

@@ -34,7 +34,7 @@ _COMMAND = re.compile(r"\(([A-Za-z ]{4,9})\)")
 
 
 def match(mail: Mail) -> bool:
-    return _INTRO in mail.body[:5000].lower()
+    return _INTRO in mail.body_lower[:5000]
 
 
 def decode(mail: Mail) -> list[Delivery]:

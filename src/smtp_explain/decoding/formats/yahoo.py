@@ -35,7 +35,7 @@ _CODE_COLON = re.compile(r"^([245]\d\d):[ \t]")
 
 
 def match(mail: Mail) -> bool:
-    return _MARKER in mail.body[:4096].lower()
+    return _MARKER in mail.body_lower[:4096]
 
 
 def decode(mail: Mail) -> list[Delivery]:
