@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from smtp_explain import catalog
 from smtp_explain.model import BounceResult, CodeInfo, Diagnosis, DigitMeaning, NextSteps
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 CLASS_STYLE = {
     "success": "green",
@@ -160,6 +162,8 @@ def print_all(renderables: Iterable[Panel | Group | Text | Table], file: IO[str]
 
 def bounce_report(rows: list[BounceResult], lang: str) -> list[Table | Text]:
     """One row per bounced recipient, then the totals by reason."""
+    from rich.table import Table  # only the bounce command needs it: keep explain's start quick
+
     ui = lambda key: catalog.ui(lang, key)  # noqa: E731
     table = Table(show_lines=False, expand=True, highlight=False)
     for column in ("file", "recipient", "reason", "status", "bounce_kind", "summary"):
