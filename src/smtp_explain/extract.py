@@ -45,24 +45,15 @@ _COMMAND = re.compile(
     r"(rcpt to|mail from|end of data|data|helo|ehlo|lhlo|starttls|auth|bdat|quit|rset|"
     r"connect|initial connection|greeting|banner)\b"
 )
-_COMMAND_NAMES = {
-    "rcpt to": "RCPT",
-    "mail from": "MAIL",
-    "end of data": "DATA",
-    "data": "DATA",
-    "helo": "HELO",
-    "ehlo": "EHLO",
-    "lhlo": "LHLO",
-    "starttls": "STARTTLS",
-    "auth": "AUTH",
-    "bdat": "BDAT",
-    "quit": "QUIT",
-    "rset": "RSET",
-    "connect": "CONN",
-    "initial connection": "CONN",
-    "greeting": "CONN",
-    "banner": "CONN",
+# How MTAs name the SMTP command a reply answered ("RCPT TO", "rcpt_to",
+# "end of DATA", "pipelined MAIL FROM", "initial connection", "[TEXT]"...).
+_COMMAND_WORDS = {
+    "rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "body": "DATA", "text": "DATA",
+    "bdat": "BDAT", "helo": "HELO", "ehlo": "EHLO", "lhlo": "LHLO", "starttls": "STARTTLS",
+    "auth": "AUTH", "quit": "QUIT", "rset": "RSET", "conn": "CONN", "connect": "CONN",
+    "connection": "CONN", "greeting": "CONN", "banner": "CONN",
 }
+_COMMAND_FILLERS = ("pipelined", "final", "end", "of", "initial", "sending", "the")
 # "host mx.example.com[192.0.2.1] said:" (Postfix), "host mx.example.com [192.0.2.1]:" (Exim)
 _HOST_BRACKET = re.compile(r"\bhost\s+([a-z0-9][a-z0-9.-]{0,253})\s?\[([0-9a-f.:]{3,45})\]")
 # "Remote server: mx.example.com", "remote host mx.example.com"
@@ -129,6 +120,14 @@ def find_status(text: str, reply_code: str | None = None) -> str | None:
     return first
 
 
+def command_name(words: str) -> str:
+    """The command a few words name: 'RCPT TO' -> 'RCPT', 'end of data' -> 'DATA'; else ""."""
+    for word in words.lower().replace("_", " ").split():
+        if word not in _COMMAND_FILLERS:
+            return _COMMAND_WORDS.get(word.rstrip(":"), "")
+    return ""
+
+
 def find_command(text: str) -> str | None:
     lower = text.lower()
     if "after" not in lower and "reply to" not in lower and "during" not in lower and (
@@ -136,7 +135,7 @@ def find_command(text: str) -> str | None:
     ):
         return None
     name = _first_group(_COMMAND, lower)
-    return _COMMAND_NAMES.get(name) if name else None
+    return command_name(name) or None if name else None
 
 
 def find_remote_host(text: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.extract import command_name
 
 # Lines after which a bounce quotes the original message.
 ORIGINAL_MARKERS = re.compile(
@@ -91,7 +92,6 @@ def fill_from_body(mail: Mail, found: list[Delivery]) -> None:
 
 # Shared by the format modules that quote SMTP dialogues.
 ADDRESS = r"[^\s<>@()\[\]]{1,64}@[\w.-]{1,255}"
-_COMMANDS = ("RCPT", "MAIL", "DATA", "HELO", "EHLO", "CONN", "RSET", "QUIT", "STARTTLS", "AUTH")
 REPLY_HEAD = re.compile(r"([245]\d\d)([ -])(?:([245]\.\d{1,3}\.\d{1,3}) )?")
 _QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
 
@@ -151,6 +151,5 @@ def leaf_text(mail: Mail) -> str:
 
 
 def command_in(text: str) -> str:
-    """The SMTP command named by a word of text ("RCPT TO" -> "RCPT"), or ""."""
-    word = text.strip().split(" ", 1)[0].upper().rstrip(":")
-    return word if word in _COMMANDS else ""
+    """The SMTP command named by the start of a text ("RCPT TO:<x>" -> "RCPT"), or ""."""
+    return command_name(text.strip().split(" ", 1)[0])

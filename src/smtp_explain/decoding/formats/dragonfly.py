@@ -19,6 +19,7 @@ import re
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, strip_continuations
+from smtp_explain.extract import command_name
 
 NAME = "dragonfly"
 ORDER = 700
@@ -28,8 +29,6 @@ _MARKER = "this is the dragonfly mail agent"
 _RECIPIENT = re.compile(r"(?i)there was an error delivering your mail to <([^<>\s]{1,320})>\.?")
 _END = re.compile(r"(?im)^message headers follow")
 _DISLIKED = re.compile(r"(?i)^([\w.-]{1,255}) \[[^\]\s]{1,64}\] did not like our ([^:]{1,40}):")
-_COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "final data": "DATA", "data": "DATA",
-             "helo": "HELO", "ehlo": "EHLO", "banner": "CONN"}
 
 
 def match(mail: Mail) -> bool:
@@ -49,7 +48,7 @@ def decode(mail: Mail) -> list[Delivery]:
         reply = strip_continuations(text[disliked.end() :])
         delivery.diagnostic = text[: disliked.end()] + " " + reply
         delivery.remote_host = disliked.group(1).lower()
-        delivery.smtp_command = _COMMANDS.get(disliked.group(2).strip().lower(), "")
+        delivery.smtp_command = command_name(disliked.group(2))
         delivery.reply_code = find_reply_code(reply)
         delivery.status = find_status(reply)
         delivery.diagnostic_type = "SMTP"

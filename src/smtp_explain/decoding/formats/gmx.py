@@ -21,6 +21,7 @@ import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import command_name
 
 NAME = "gmx"
 ORDER = 340
@@ -36,8 +37,6 @@ _LABEL = re.compile(r"(?i)^(?:for the following )?reason:?$")
 _COMMAND = re.compile(
     r"(?i)\b(?:after|for) (RCPT|MAIL|DATA|TEXT|HELO|EHLO|RSET)\b[ \t]{0,4}command"
 )
-_COMMANDS = {"RCPT": "RCPT", "MAIL": "MAIL", "DATA": "DATA", "TEXT": "DATA", "HELO": "HELO",
-             "EHLO": "EHLO"}
 _HOST = re.compile(r"(?i)\bhost:[ \t]{0,4}([a-z0-9][a-z0-9.-]{0,250}[a-z0-9])")
 
 
@@ -77,7 +76,7 @@ def _finish(delivery: Delivery, lines: list[str]) -> None:
     delivery.diagnostic = clean_diagnostic(text)
     command = _COMMAND.search(text)
     if command:
-        delivery.smtp_command = _COMMANDS.get(command.group(1).upper(), "")
+        delivery.smtp_command = command_name(command.group(1))
     host = _HOST.search(text)
     if host:
         delivery.remote_host = host.group(1).lower()

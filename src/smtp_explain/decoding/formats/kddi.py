@@ -34,6 +34,7 @@ import re
 from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import ORIGINAL_TYPES, Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import command_name
 
 NAME = "kddi"
 ORDER = 360
@@ -46,8 +47,6 @@ _SENT = re.compile(r"(?i)^(?:recipient:[ \t]*|could not be delivered to:[ \t]*)?
 _GENERIC = ("each of the following recipients", "the following recipients did not receive")
 _PREAMBLE = ("this message is in mime format", "this is a mime", "your mail sent on")
 _IN_REPLY = re.compile(r"(?i)\(in reply to ([a-z ]{3,20}) command\)")
-_COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "EHLO",
-             "end of data": "DATA", "rcpt to": "RCPT", "mail from": "MAIL"}
 _ENCODINGS = ("iso-2022-jp", "euc-jp", "shift_jis", "utf-8")
 _QUOTED = re.compile(r"(?m)^-{10,}[ \t]*$|^Received: from ")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
@@ -155,5 +154,5 @@ def _one(address: str, same_line: str, after: list[str], statements: list[str],
         action="failed",
         diagnostic=clean_diagnostic(" ".join([*parts, reply])),
         diagnostic_type="SMTP" if reply[:1].isdigit() else "",
-        smtp_command=_COMMANDS.get(command, ""),
+        smtp_command=command_name(command),
     )

@@ -17,6 +17,7 @@ import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import before_original, clean_diagnostic
+from smtp_explain.extract import command_name
 
 NAME = "mailru"
 ORDER = 330
@@ -30,10 +31,6 @@ _AFTER = re.compile(
     r"(?i)\bafter (rcpt to|mail from|end of data|data|helo|ehlo|initial connection|"
     r"sending data block|pipelined rcpt to|pipelined mail from)"
 )
-_COMMANDS = {"rcpt to": "RCPT", "mail from": "MAIL", "end of data": "DATA", "data": "DATA",
-             "helo": "HELO", "ehlo": "EHLO", "initial connection": "CONN",
-             "sending data block": "DATA", "pipelined rcpt to": "RCPT",
-             "pipelined mail from": "MAIL"}
 _HOST = re.compile(r"(?i)\bhost ([a-z0-9][a-z0-9.-]{0,250}) \[[0-9a-f.:]{3,45}\]")
 
 
@@ -90,7 +87,7 @@ def _finish(delivery: Delivery, lines: list[str]) -> None:
     delivery.diagnostic = clean_diagnostic(text)
     after = _AFTER.search(text)
     if after:
-        delivery.smtp_command = _COMMANDS.get(after.group(1).lower(), "")
+        delivery.smtp_command = command_name(after.group(1))
     host = _HOST.search(text)
     if host:
         delivery.remote_host = host.group(1).lower().rstrip(".")

@@ -19,6 +19,7 @@ import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import command_name
 
 NAME = "yahoo"
 ORDER = 320
@@ -28,8 +29,6 @@ _MARKER = "sorry, we were unable to deliver your message to the following addres
 _COPY = re.compile(r"(?im)^-{2,}[ \t]*below this line is a copy of the message")
 _RECIPIENT = re.compile(r"(?m)^[ \t]*<([^<>\s@]{1,254}@[^<>\s]{1,254})>:[ \t]*")
 _COMMAND = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|BODY|HELO|EHLO|CONNECT|RSET|QUIT)\]")
-_COMMANDS = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "BODY": "DATA",
-             "HELO": "HELO", "EHLO": "EHLO", "CONNECT": "CONN"}
 _SAID = re.compile(r"(?i)remote host said:")
 _CODE_COLON = re.compile(r"^([245]\d\d):[ \t]")
 
@@ -57,7 +56,7 @@ def _one(address: str, error: str) -> Delivery:
     command = ""
     found = _COMMAND.search(error)
     if found:
-        command = _COMMANDS.get(found.group(1), "")
+        command = command_name(found.group(1))
         error = error[: found.start()] + error[found.end() :]
     said = _SAID.search(error)
     remote_said = bool(said)
