@@ -276,3 +276,11 @@ def test_mbox_with_any_line_ending(tmp_path: Path) -> None:
         results.append([(r.mail_index, r.recipient, r.reason) for r in decode(path)])
     assert results[0] == results[1] == results[2]
     assert [r[2] for r in results[0]] == ["userunknown", "mailboxfull", "feedback"]
+
+
+def test_auto_reply_told_by_subject_alone() -> None:
+    mail = ("From: Ayşe <ayse@example.com.tr>\nTo: alice@example.org\n"
+            "Subject: Otomatik yanıt: Toplantı\n\nOfis dışındayım, pazartesi döneceğim.\n").encode()
+    (row,) = decode(mail)
+    assert (row.recipient, row.reason) == ("ayse@example.com.tr", "vacation")
+    assert list(decode(mail.replace("Otomatik yanıt: ".encode(), b""))) == []

@@ -17,7 +17,7 @@ from typing import IO
 
 from smtp_explain import catalog
 from smtp_explain.classify import UNDEFINED, Classifier, get_classifier
-from smtp_explain.decoding import formats
+from smtp_explain.decoding import formats, signs
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.extract import find_command
@@ -26,19 +26,11 @@ from smtp_explain.model import BounceResult, Problem
 _COMMAND_WORDS = re.compile(r"(?i)\b(?:rcpt to|mail from|data|helo|ehlo|connect)\b")
 
 
-@cache
-def _signs() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
-    data = catalog.facts("bounce_signs")
-    senders = re.compile("|".join(f"(?:{p})" for p in data["senders"]), re.I)
-    subjects = re.compile("|".join(f"(?:{p})" for p in data["subjects"]), re.I)
-    return senders, subjects, tuple(data["headers"])
-
-
 def looks_like_bounce(mail: Mail) -> bool:
-    senders, subjects, headers = _signs()
-    if mail.dsn is not None or any(mail.header(h) for h in headers):
+    if mail.dsn is not None or any(mail.header(h) for h in signs.bounce_headers()):
         return True
-    return bool(senders.search(mail.sender) or subjects.search(mail.subject))
+    return bool(signs.bounce_sender().search(mail.sender)
+                or signs.bounce_subject().search(mail.subject))
 
 
 _MONTHS = {m: i for i, m in enumerate(

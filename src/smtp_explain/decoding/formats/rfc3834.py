@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
+from smtp_explain.decoding import signs
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 
 NAME = "rfc3834"
 ORDER = 950
 
-_SUBJECT = re.compile(
-    r"(?i)^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|auto:|out of (?:the )?office|"
-    r"vacation|away\b|i am away|abwesenheit|absence|réponse automatique|otomatik yanıt|"
-    r"自動応答|自動返信|autoreply|auto-reply)"
-)
-_DAEMON = re.compile(r"(?i)mailer-daemon|postmaster|mail delivery")
-
-
 def match(mail: Mail) -> bool:
-    if mail.dsn is not None or _DAEMON.search(mail.sender):
+    if mail.dsn is not None or signs.bounce_sender().search(mail.sender):
         return False
     auto = mail.header("auto-submitted").lower()
     if auto.startswith("auto-replied"):
@@ -29,7 +20,7 @@ def match(mail: Mail) -> bool:
         return True
     if mail.header("precedence").lower() in ("auto_reply", "auto-reply"):
         return True
-    return bool(_SUBJECT.search(mail.subject.strip()))
+    return bool(signs.autoreply_subject().search(mail.subject.strip()))
 
 
 def decode(mail: Mail) -> list[Delivery]:
