@@ -92,42 +92,31 @@ class Classifier:
         reply_code, status = quick_codes(text)
         return self.reason_of(text, reply_code, status)
 
-    def classify(
-        self,
-        text: str,
-        reply_code: str | None = None,
-        status: str | None = None,
-        *,
-        evidence: bool = True,
-    ) -> Classification:
+    def classify(self, text: str, reply_code: str | None = None,
+                 status: str | None = None) -> Classification:
         """The reason, with the provider, blocklist and evidence behind it."""
         folded = fold(text)
         hits = sorted(self.matcher.scan(folded))
         reason, best, source = self._decide(hits, reply_code, status)
         rules = self._rules
-        provider = next((rules[i].id for i in hits if rules[i].kind == "provider"), None)
+        provider_hit = next((i for i in hits if rules[i].kind == "provider"), -1)
+        blocklist_hit = next((i for i in hits if rules[i].kind == "blocklist"), -1)
+        found: list[Evidence] = []
+        if source == "rule":
+            rule = rules[best]
+            found.append(Evidence(rule.kind, rule.id, self.matcher.find(best, folded)))
+        elif source == "status":
+            found.append(Evidence("status", status or ""))
+        elif source == "reply_code":
+            found.append(Evidence("reply_code", reply_code or ""))
+        for hit in (blocklist_hit, provider_hit):
+            if hit >= 0 and hit != best:
+                found.append(Evidence(rules[hit].kind, rules[hit].id, self.matcher.find(hit, folded)))
+        provider = rules[provider_hit].id if provider_hit >= 0 else None
         if provider is None and best >= 0:
             provider = rules[best].provider
-        blocklist_hit = next((i for i in hits if rules[i].kind == "blocklist"), -1)
         blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
-        found: list[Evidence] = []
-        if evidence:
-            if source == "rule":
-                rule = rules[best]
-                found.append(Evidence(rule.kind, rule.id, self.matcher.find(best, folded)))
-            elif source == "status":
-                found.append(Evidence("status", status or ""))
-            elif source == "reply_code":
-                found.append(Evidence("reply_code", reply_code or ""))
-            if blocklist_hit >= 0 and blocklist_hit != best:
-                found.append(Evidence("blocklist", rules[blocklist_hit].id,
-                                      self.matcher.find(blocklist_hit, folded)))
-            provider_hit = next((i for i in hits if rules[i].kind == "provider"), -1)
-            if provider_hit >= 0:
-                found.append(Evidence("provider", rules[provider_hit].id,
-                                      self.matcher.find(provider_hit, folded)))
-        rule_provider = rules[best].provider if source == "rule" else None
-        return Classification(reason, tuple(found), provider, blocklist, rule_provider)
+        return Classification(reason, tuple(found), provider, blocklist)
 
 
 @cache

@@ -104,7 +104,6 @@ class Classification:
     evidence: tuple[Evidence, ...]
     provider: str | None = None
     blocklist: str | None = None
-    rule_provider: str | None = None  # provider of the winning rule: wording of one provider
 
 
 @dataclass(frozen=True, slots=True)
