@@ -161,16 +161,8 @@ def explain(
     reason_text = catalog.text_entry(lang, "reasons", "reasons", reason)
     reason_facts = catalog.facts("reasons")["reasons"][reason]
 
-    if reason != UNDEFINED:
-        summary, explanation, steps = reason_text["summary"], reason_text["explanation"], reason_text
-    elif status_entry:
-        summary, explanation, steps = status_entry["summary"], status_entry["explanation"], status_entry
-    elif reply_entry:
-        summary, explanation, steps = reply_entry["summary"], reply_entry["explanation"], reply_entry
-    else:
-        summary = reason_text["summary"]
-        explanation = reason_text["explanation"]
-        steps = reason_text
+    # The most specific text that applies: the reason's, else the codes'.
+    chosen = reason_text if reason != UNDEFINED else status_entry or reply_entry or reason_text
 
     meaning: tuple[DigitMeaning, ...] = ()
     if facts.reply_code:
@@ -189,9 +181,9 @@ def explain(
         retry=decide_retry(reason, reply_class, facts.reply_code),
         provider=_provider(result.provider),
         blocklist=_blocklist(result.blocklist, lang),
-        summary=summary,
-        explanation=explanation,
-        next_steps=_steps(steps),
+        summary=chosen["summary"],
+        explanation=chosen["explanation"],
+        next_steps=_steps(chosen),
         evidence=result.evidence,
         lang=lang,
         smtp_command=facts.smtp_command,

@@ -20,6 +20,7 @@ from smtp_explain.classify import UNDEFINED, Classifier, get_classifier
 from smtp_explain.decoding import formats, signs
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.explanation import decide_hard_bounce, reply_class_of
 from smtp_explain.extract import find_command
 from smtp_explain.model import BounceResult, Problem
 
@@ -153,7 +154,6 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
     for delivery in found:
         reason, status, reply_code = classify_delivery(delivery, classifier)
         reason_text = catalog.text_entry(lang, "reasons", "reasons", reason)
-        bounce = catalog.facts("reasons")["reasons"][reason]["bounce"]
         results.append(
             BounceResult(
                 origin=origin,
@@ -163,7 +163,7 @@ def decode_mail(data: bytes, origin: str = "", lang: str = "en",
                 reason=reason,
                 status=status,
                 reply_code=reply_code,
-                hard_bounce=bounce == "hard" and not status.startswith("4"),
+                hard_bounce=bool(decide_hard_bounce(reason, reply_class_of(None, status))),
                 feedback_type=delivery.feedback_type,
                 diagnostic=delivery.diagnostic,
                 diagnostic_type=delivery.diagnostic_type or ("SMTP" if reply_code else ""),
