@@ -11,6 +11,7 @@ quantifiers, no alternations that can overlap under a quantifier.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from smtp_explain.model import Facts
 
@@ -128,6 +129,7 @@ def command_name(words: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=64)  # asked again for the same text while one mail is decoded
 def find_command(text: str) -> str | None:
     lower = text.lower()
     if "after" not in lower and "reply to" not in lower and "during" not in lower and (

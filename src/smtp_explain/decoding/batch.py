@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from smtp_explain.classify import Classifier, get_classifier
 from smtp_explain.decoding.bounce import decode_guarded
 from smtp_explain.model import BounceResult, Problem
 from smtp_explain.read.sources import Item
 from smtp_explain.render.as_json import dumps_bytes
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CHUNK = 64
 
@@ -78,6 +81,9 @@ def run(items: Iterable[Item], lang: str, rule_files: tuple[str, ...] = (),
         for origin, index, data in items:
             yield _decode_one(origin, index, data, lang, classifier, as_json)
         return
+    # Imported here: the pool machinery costs ~20 ms of start-up that one process never needs.
+    from concurrent.futures import ProcessPoolExecutor
+
     jobs = min(jobs, os.cpu_count() or 1, 32)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(lang, rule_files, as_json)) as pool:
         pending: deque[Future[list[Outcome]]] = deque()

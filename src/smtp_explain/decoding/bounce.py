@@ -11,7 +11,6 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import IO
 
@@ -53,6 +52,8 @@ def _iso_time(value: str) -> str:
         if int(day) <= 31 and int(hour) < 24 and int(minute) < 60 and int(second or 0) < 61:
             return (f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}T{hour}:{minute}:"
                     f"{second or '00'}{zone[:3]}:{zone[3:]}")
+    from email.utils import parsedate_to_datetime  # rare odd dates only: costs start-up
+
     try:
         return parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from smtp_explain.decoding.mail import Delivery, address_in
 
@@ -49,6 +50,10 @@ def typed_value(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
+# Memoized, small on purpose: while one mail is decoded the same text is asked
+# about several times (by a module, then by the classifier); a few dozen entries
+# cover one mail and never hold more than the last few mails.
+@lru_cache(maxsize=64)
 def find_status(text: str) -> str:
     for found in _STATUS.finditer(text):
         if found.start() and text[found.start() - 1] in "0123456789.":
@@ -57,6 +62,7 @@ def find_status(text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=64)
 def find_reply_code(text: str) -> str:
     for found in _REPLY.finditer(text):
         if found.start() and text[found.start() - 1] in "0123456789.-":

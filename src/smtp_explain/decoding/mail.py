@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
 
@@ -17,6 +17,10 @@ _QUOTED_HEADER = re.compile(
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 
 
+# Memoized, small on purpose: while one mail is decoded the same text is asked
+# about several times (by a module, then by the classifier); a few dozen entries
+# cover one mail and never hold more than the last few mails.
+@lru_cache(maxsize=64)
 def address_in(value: str) -> str:
     """The first mail address in a header value or line, lower-cased ("" if none)."""
     found = _ADDR.search(value)
