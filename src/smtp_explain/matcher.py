@@ -7,7 +7,7 @@ RE2 guarantees time linear in the input, whatever the patterns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -69,3 +69,44 @@ class Matcher:
         if start < 0:
             return ""
         return data[start:end][:600].decode("utf-8", "replace")[:200]
+
+
+class Searcher:
+    """One pattern searched in linear time (RE2) over long texts such as whole
+    bounce bodies, where a backtracking engine tries every line start and a
+    case-insensitive alternation gets slow. Offsets are str offsets.
+
+    RE2 syntax: no look-arounds or back-references; ``\\w``, ``\\s`` and ``\\d``
+    are ASCII-only; repeat counts stay small.
+    """
+
+    __slots__ = ("_groups", "_match")
+
+    def __init__(self, pattern: str, max_mem: int = 8 << 20) -> None:
+        options = re2.Options()
+        options.max_mem = max_mem
+        regexp = re2.compile(pattern, options)._regexp  # the C++ object: no wrapper per call
+        self._match = regexp.Match
+        self._groups = regexp.NumberOfCapturingGroups()
+
+    def first(self, text: str) -> int:
+        """Where the first match starts, or -1."""
+        data = text.encode("utf-8", "surrogatepass")
+        start = self._match(_UNANCHORED, data, 0, len(data))[0][0]
+        if start <= 0 or text.isascii():
+            return start
+        return len(data[:start].decode("utf-8", "surrogatepass"))
+
+    def each(self, text: str) -> Iterator[tuple[str, ...]]:
+        """The groups of every non-overlapping match, left to right."""
+        data = text.encode("utf-8", "surrogatepass")
+        end = len(data)
+        pos = 0
+        while pos <= end:
+            spans = self._match(_UNANCHORED, data, pos, end)
+            start, stop = spans[0]
+            if start < 0:
+                return
+            yield tuple(data[a:b].decode("utf-8", "surrogatepass") if a >= 0 else ""
+                        for a, b in spans[1:])
+            pos = stop if stop > start else stop + 1

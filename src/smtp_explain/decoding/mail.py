@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
+from smtp_explain.matcher import Searcher
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers",
                   "message/rfc822-headers", "text/rfc822-header", "message/partial")
-_QUOTED_HEADER = re.compile(
-    r"(?im)^(from|to|cc|subject|message-id|date|return-path|reply-to):[ \t]*(.{1,998})$"
+# Searched over whole bodies: linear time (RE2). Values over 998 characters (the
+# RFC 5322 line limit) are skipped.
+_QUOTED_HEADER = Searcher(
+    r"(?im)^(from|to|cc|subject|message-id|date|return-path|reply-to):[ \t]*(.+)$"
 )
+MAX_LINE = 998
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 
 
@@ -137,8 +141,9 @@ class Mail:
     def _quoted_headers(self) -> dict[str, str]:
         """First occurrence of each header line quoted anywhere in the body, in one pass."""
         found: dict[str, str] = {}
-        for match in _QUOTED_HEADER.finditer(self.raw_tail):
-            found.setdefault(match.group(1).lower(), match.group(2).strip())
+        for name, value in _QUOTED_HEADER.each(self.raw_tail):
+            if len(value) <= MAX_LINE:
+                found.setdefault(name.lower(), value.strip())
         return found
 
     @cached_property

@@ -10,9 +10,11 @@ import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.extract import command_name
+from smtp_explain.matcher import Searcher
 
-# Lines after which a bounce quotes the original message.
-ORIGINAL_MARKERS = re.compile(
+# Lines after which a bounce quotes the original message (searched over whole
+# bodies: linear time, RE2).
+ORIGINAL_MARKERS = Searcher(
     r"(?im)^[ \t]*(?:-{2,}|={2,}|_{2,})?[ \t]*(?:"
     r"this is a copy of|below this line is a copy|original message|"
     r"the header of the original message|headers? of (?:the |your )?(?:original |returned )?message|"
@@ -31,9 +33,9 @@ MAX_DIAGNOSTIC = 2000
 def before_original(text: str) -> str:
     """The bounce's own words: everything before the quoted original message."""
     cut = len(text)
-    marker = ORIGINAL_MARKERS.search(text)
-    if marker:
-        cut = marker.start()
+    marker = ORIGINAL_MARKERS.first(text)
+    if marker >= 0:
+        cut = marker
     headers = _HEADERISH.search(text, 0, cut)
     if headers and headers.start() > 0:
         cut = headers.start()

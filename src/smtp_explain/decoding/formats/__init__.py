@@ -50,33 +50,37 @@ FORMATS: tuple[ModuleType, ...] = _discover()
 def signature(mail: Mail) -> bytes:
     """What HINTS are looked for in: the bounce's header lines, the types of its
     parts and the start of its human-readable text, lower-cased."""
-    head = "\n".join(f"{name}: {value}" for name, value in mail.root.headers)
-    types = " ".join(part.content_type for part in mail.parts)
+    head = "\n".join(map(": ".join, mail.root.headers))
+    types = " ".join([part.content_type for part in mail.parts])
     text = f"{head}\n{types}\n{mail.body[:SIGNATURE_BODY]}".lower()
     return text.encode("utf-8", "surrogatepass")
 
 
 class _Dispatch:
-    """All hints of all modules in one RE2 set, and which module each belongs to."""
+    """All hints of all modules in one RE2 set, and which module each belongs to
+    (modules are named by their position in ``modules``, which is ORDER)."""
 
     def __init__(self, modules: tuple[ModuleType, ...]) -> None:
-        self.always = frozenset(m.NAME for m in modules if not getattr(m, "HINTS", ()))
-        self.owner: list[str] = []
+        self.modules = modules
+        self.always = frozenset(i for i, m in enumerate(modules) if not getattr(m, "HINTS", ()))
+        self.owner: list[int] = []
         options = re2.Options()
         options.max_mem = 64 << 20
-        self._set = re2.Set.SearchSet(options)
-        for module in modules:
+        hints = re2.Set.SearchSet(options)
+        for position, module in enumerate(modules):
             for hint in getattr(module, "HINTS", ()):
-                self._set.Add(re2.escape(hint.lower()))
-                self.owner.append(module.NAME)
+                hints.Add(re2.escape(hint.lower()))
+                self.owner.append(position)
         if self.owner:
-            self._set.Compile()
+            hints.Compile()
+        self._match = hints._set.Match  # the C++ set, called with bytes: no wrapper per call
 
-    def candidates(self, mail: Mail) -> frozenset[str]:
+    def candidates(self, mail: Mail) -> list[ModuleType]:
         if not self.owner:
-            return self.always
-        hits = self._set.Match(signature(mail)) or []
-        return self.always | {self.owner[i] for i in hits}
+            return [self.modules[i] for i in sorted(self.always)]
+        owner = self.owner
+        picked = self.always.union([owner[i] for i in self._match(signature(mail))])
+        return [self.modules[i] for i in sorted(picked)]
 
 
 _DISPATCH = _Dispatch(FORMATS)
@@ -84,5 +88,4 @@ _DISPATCH = _Dispatch(FORMATS)
 
 def candidates(mail: Mail) -> list[ModuleType]:
     """The modules worth asking about this mail, in ORDER."""
-    names = _DISPATCH.candidates(mail)
-    return [module for module in FORMATS if module.NAME in names]
+    return _DISPATCH.candidates(mail)
