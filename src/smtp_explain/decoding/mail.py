@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Generic, TypeVar, overload
 
 from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
 from smtp_explain.matcher import Searcher
@@ -65,6 +67,30 @@ def relayed_by_gateway(found: list[Delivery], *, relayed: bool = True) -> list[D
     return found
 
 
+T = TypeVar("T")
+
+
+class computed_once(Generic[T]):
+    """functools.cached_property without its per-instance lock (Python 3.11 takes
+    one on every first read; a Mail is never shared between threads)."""
+
+    def __init__(self, func: Callable[[Mail], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, mail: None, owner: type) -> computed_once[T]: ...
+    @overload
+    def __get__(self, mail: Mail, owner: type) -> T: ...
+
+    def __get__(self, mail: Mail | None, owner: type) -> T | computed_once[T]:
+        if mail is None:
+            return self
+        value = mail.__dict__[self.name] = self.func(mail)
+        return value
+
+
 class Mail:
     """One parsed mail with the views format modules need, computed on demand."""
 
@@ -75,16 +101,16 @@ class Mail:
     def header(self, name: str, default: str = "") -> str:
         return self.root.header(name, default)
 
-    @cached_property
+    @computed_once
     def subject(self) -> str:
         return decode_header_value(self.header("subject"))
 
-    @cached_property
+    @computed_once
     def sender(self) -> str:
         """The From header of the bounce, lower-cased."""
         return decode_header_value(self.header("from")).lower()
 
-    @cached_property
+    @computed_once
     def parts(self) -> list[Part]:
         return self.root.walk()
 
@@ -94,13 +120,13 @@ class Mail:
                 return part
         return None
 
-    @cached_property
+    @computed_once
     def dsn(self) -> str | None:
         """The text of the delivery-status part, if the bounce has one."""
         part = self.first_part(*DSN_TYPES)
         return part.text() if part is not None else None
 
-    @cached_property
+    @computed_once
     def body(self) -> str:
         """The human-readable text of the bounce: its text parts before the original."""
         texts: list[str] = []
@@ -117,7 +143,7 @@ class Mail:
             texts.append(self.root.text())  # not MIME, or multipart with no boundary lines
         return "\n".join(texts)
 
-    @cached_property
+    @computed_once
     def original(self) -> Part | None:
         """The headers (and maybe body) of the mail that bounced, when attached."""
         part = self.first_part(*ORIGINAL_TYPES)
@@ -137,7 +163,7 @@ class Mail:
         value = self._quoted_headers.get(name, "")
         return decode_header_value(value) if value else ""
 
-    @cached_property
+    @computed_once
     def _quoted_headers(self) -> dict[str, str]:
         """First occurrence of each header line quoted anywhere in the body, in one pass."""
         found: dict[str, str] = {}
@@ -146,17 +172,17 @@ class Mail:
                 found.setdefault(name.lower(), value.strip())
         return found
 
-    @cached_property
+    @computed_once
     def body_lower(self) -> str:
         """``body`` lower-cased, computed once for all the modules that search it."""
         return self.body.lower()
 
-    @cached_property
+    @computed_once
     def received(self) -> str:
         """All Received headers of the bounce, joined and lower-cased."""
         return " ".join(self.root.header_all("received")).lower()
 
-    @cached_property
+    @computed_once
     def raw_tail(self) -> str:
         """The body after the bounce's own headers, as text (for quoted originals)."""
         cut = self.raw.find(b"\n\n")

@@ -20,6 +20,10 @@ MAX_TEXT = 256 << 10
 MAX_HEADER_BLOCK = 256 << 10
 
 _PARAM = re.compile(rb';\s*([a-z0-9*_.-]{1,40})\s*=\s*(?:"([^"]{0,500})"|([^\s;"]{0,500}))', re.I)
+# The same on str, for the usual all-ASCII value (no encode/decode round trip).
+_PARAM_ASCII = re.compile(
+    r';[ \t\n\r\f\v]*([a-z0-9*_.-]{1,40})[ \t\n\r\f\v]*=[ \t\n\r\f\v]*'
+    r'(?:"([^"]{0,500})"|([^ \t\n\r\f\v;"]{0,500}))', re.I | re.A)
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^?\s]{0,2000})\?=")
 _EW_GAP = re.compile(r"(\?=)\s{1,10}(=\?)")
 
@@ -112,11 +116,25 @@ def split_head_body(data: bytes) -> tuple[bytes, bytes]:
 
 
 def content_type_of(value: str | None) -> tuple[str, dict[str, str]]:
+    """(lower-case type, parameters) of a Content-Type value; text/plain when unusable."""
     if not value:
         return "text/plain", {}
+    if value.isascii():  # the usual case, read as str: same result, no byte round trip
+        main = value.split(";", 1)[0].strip(" \t\n\r\f\v").lower()
+        if main.isprintable():
+            main = main.split(" ", 1)[0]
+            params = ({m[0].lower(): m[1] or m[2] for m in _PARAM_ASCII.findall(value)}
+                      if ";" in value else {})
+            return (main if "/" in main else "text/plain"), params
+    return content_type_of_bytes(value)
+
+
+def content_type_of_bytes(value: str) -> tuple[str, dict[str, str]]:
+    """content_type_of for any value, read as bytes (8-bit junk never fails)."""
     raw = value.encode("utf-8", errors="replace")
     main = raw.split(b";", 1)[0].strip().lower().decode("ascii", errors="replace")
-    main = main.split(None, 1)[0] if main else main  # "text/plain charset=..." lost its ";"
+    words = main.split(None, 1)  # "text/plain charset=..." lost its ";"
+    main = words[0] if words else ""  # (str.split also cuts at \x1c-\x1f: may be none left)
     params = {
         m.group(1).decode("ascii", "replace").lower(): (m.group(2) or m.group(3) or b"").decode(
             "utf-8", "replace"
@@ -151,11 +169,8 @@ class Part:
 
     def header(self, name: str, default: str = "") -> str:
         index = self._index
-        if index is None:
-            index = {}
-            for key, value in self.headers:
-                index.setdefault(key, value)
-            self._index = index
+        if index is None:  # the first of repeated fields wins: built from the end
+            index = self._index = dict(reversed(self.headers))
         return index.get(name, default)
 
     def header_all(self, name: str) -> list[str]:
@@ -236,8 +251,10 @@ def parse(data: bytes, depth: int = 0) -> Part:
     """Parse one mail (LF line endings expected: see normalize_newlines)."""
     head, body = split_head_body(data)
     headers = parse_headers(head)
-    ctype, params = content_type_of(_first(headers, "content-type"))
+    index = dict(reversed(headers))  # the first of repeated fields wins
+    ctype, params = content_type_of(index.get("content-type"))
     part = Part(headers, ctype, params, body, depth)
+    part._index = index
     if depth >= MAX_DEPTH:
         return part
     if ctype in ("message/rfc822", "message/global", "message/partial"):
@@ -245,9 +262,3 @@ def parse(data: bytes, depth: int = 0) -> Part:
         part._inner = _unbase64(body) if encoding == "base64" else body
     return part
 
-
-def _first(headers: list[tuple[str, str]], name: str) -> str | None:
-    for key, value in headers:
-        if key == name:
-            return value
-    return None
