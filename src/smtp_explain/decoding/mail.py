@@ -14,11 +14,13 @@ from smtp_explain.matcher import Searcher
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers",
                   "message/rfc822-headers", "text/rfc822-header", "message/partial")
-# Searched over whole bodies: linear time (RE2). Values over 998 characters (the
-# RFC 5322 line limit) are skipped.
-_QUOTED_HEADER = Searcher(
-    r"(?im)^(from|to|cc|subject|message-id|date|return-path|reply-to):[ \t]*(.+)$"
-)
+# Header lines of the original that bounces quote in their text, one searcher per
+# field, each over the whole body: linear time (RE2). Values over 998 characters
+# (the RFC 5322 line limit) are skipped.
+_QUOTED_HEADERS = {
+    name: Searcher(rf"(?im)^{name}:[ \t]*(.+)$")
+    for name in ("from", "to", "cc", "subject", "message-id", "date", "return-path", "reply-to")
+}
 MAX_LINE = 998
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 
@@ -160,17 +162,18 @@ class Mail:
             value = self.original.header(name)
             if value:
                 return decode_header_value(value)
-        value = self._quoted_headers.get(name, "")
+        value = self._quoted_header(name)
         return decode_header_value(value) if value else ""
 
-    @computed_once
-    def _quoted_headers(self) -> dict[str, str]:
-        """First occurrence of each header line quoted anywhere in the body, in one pass."""
-        found: dict[str, str] = {}
-        for name, value in _QUOTED_HEADER.each(self.raw_tail):
+    def _quoted_header(self, name: str) -> str:
+        """The first line of a header field quoted anywhere in the body."""
+        searcher = _QUOTED_HEADERS.get(name)
+        if searcher is None:
+            return ""
+        for (value,) in searcher.each(self.raw_tail):
             if len(value) <= MAX_LINE:
-                found.setdefault(name.lower(), value.strip())
-        return found
+                return value.strip()
+        return ""
 
     @computed_once
     def body_lower(self) -> str:
