@@ -26,9 +26,9 @@ def test_score_on_the_bsd_corpus(tmp_path: Path) -> None:
     score = subprocess.run([sys.executable, str(SCORER), str(BOUNCES / "expected.jsonl"),
                             str(out)], capture_output=True, text=True, check=True, timeout=60)
     figures = dict(part.split("=") for part in score.stdout.split())
-    # Measured 96.7% / 98.4%; these floors catch regressions.
+    # Measured 97.0% (414 of 427 exactly) / 98.4%; these floors catch regressions.
     assert float(figures["decoded"].rstrip("%")) >= 99.5
-    assert float(figures["reason"].rstrip("%")) >= 96.0
+    assert float(figures["reason"].rstrip("%")) >= 96.9
     assert float(figures["status"].rstrip("%")) >= 98.0
 
 

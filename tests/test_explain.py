@@ -30,6 +30,7 @@ from smtp_explain import explain, lookup
         ("550 5.7.25 The IP address sending this message does not have a PTR record setup",
          "requireptr"),
         ("554 5.7.1 The message was rejected because it contains a virus", "virusdetected"),
+        ("550 'fax@example.net' is not a registered gateway user", "rejected"),
     ],
 )
 def test_real_replies(text: str, reason: str) -> None:
