@@ -10,9 +10,10 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO
+from typing import IO, Any
 
 from smtp_explain import catalog
+from smtp_explain.cli_language import argparse_speaks, early_language
 
 SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve")
 MAX_STDIN = 1 << 20
@@ -29,59 +30,63 @@ def _die(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
-def _add_common(parser: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-    parser.add_argument(
-        "--lang",
-        choices=catalog.languages(),
-        help="language of the explanation (default: from LC_ALL/LANG, else en)",
-    )
+def _add_help(parser: argparse.ArgumentParser, text: dict[str, Any]) -> argparse.ArgumentParser:
+    parser.add_argument("-h", "--help", action="help", help=text["options"]["help"])
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, text: dict[str, Any], *,
+                json_flag: bool = True) -> None:
+    parser.add_argument("--lang", choices=catalog.languages(), help=text["options"]["lang"])
     if json_flag:
-        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+        parser.add_argument("--json", action="store_true", help=text["options"]["json"])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="smtp-explain",
-        description="Explain SMTP errors and bounce mails in plain English and Turkish.",
-        epilog='Shortcut: smtp-explain "550 5.1.1 User unknown" is smtp-explain explain "...".',
-    )
-    parser.add_argument("--version", action="version", version="smtp-explain 0.1.0")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def build_parser(lang: str = catalog.DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The argument parser, its help in ``lang`` (argparse's own words: see cli_language)."""
+    text = catalog.texts(lang, "cli")
+    helps, metavar = text["options"], text["metavars"]
+    parser = _add_help(argparse.ArgumentParser(
+        prog="smtp-explain", description=text["program"]["description"],
+        epilog=text["program"]["epilog"], add_help=False), text)
+    parser.add_argument("--version", action="version", version="smtp-explain 0.1.0",
+                        help=helps["version"])
+    sub = parser.add_subparsers(dest="command", metavar=metavar["command"])
 
-    p = sub.add_parser("explain", help="explain an error text (arguments, or standard input)")
-    _add_common(p)
-    p.add_argument("--lines", action="store_true",
-                   help="explain each line of FILE (or stdin) on its own; JSON Lines with --json")
-    p.add_argument("--rules", action="append", default=[], metavar="FILE",
-                   help="extra rule file, wins over built-in rules (repeatable)")
-    p.add_argument("text", nargs="*", metavar="TEXT")
+    def command(name: str) -> argparse.ArgumentParser:
+        return _add_help(sub.add_parser(name, help=text["commands"][name], add_help=False), text)
 
-    p = sub.add_parser("code", help="look up reply codes (550) or enhanced status codes (5.7.26)")
-    _add_common(p)
-    p.add_argument("codes", nargs="+", metavar="CODE")
+    p = command("explain")
+    _add_common(p, text)
+    p.add_argument("--lines", action="store_true", help=helps["lines"])
+    p.add_argument("--rules", action="append", default=[], metavar=metavar["file"],
+                   help=helps["rules"])
+    p.add_argument("text", nargs="*", metavar=metavar["text"])
 
-    p = sub.add_parser("reasons", help="list the reasons smtp-explain can give")
-    _add_common(p)
+    p = command("code")
+    _add_common(p, text)
+    p.add_argument("codes", nargs="+", metavar=metavar["code"])
 
-    p = sub.add_parser("bounce", help="decode bounce mails: .eml files, mbox, Maildir, directories")
-    _add_common(p, json_flag=False)
-    p.add_argument("--json-lines", action="store_true", help="one JSON object per recipient")
-    p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="decode in N worker processes (output order stays the same)")
-    p.add_argument("--rules", action="append", default=[], metavar="FILE",
-                   help="extra rule file, wins over built-in rules (repeatable)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; - for stdin")
+    p = command("reasons")
+    _add_common(p, text)
 
-    p = sub.add_parser("serve", help="run the web page and JSON API (default http://127.0.0.1:8025/)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8025, help="port to listen on (default 8025)")
-    p.add_argument("--max-upload", type=float, default=10, metavar="MB",
-                   help="largest accepted request body, in MB (default 10)")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes (default 1; one per core for heavy traffic)")
-    p.add_argument("--no-access-log", action="store_true",
-                   help="do not log requests (the log only ever holds method, path, status, "
-                        "sizes and time)")
+    p = command("bounce")
+    _add_common(p, text, json_flag=False)
+    p.add_argument("--json-lines", action="store_true", help=helps["json_lines"])
+    p.add_argument("--jobs", type=int, default=1, metavar=metavar["n"], help=helps["jobs"])
+    p.add_argument("--rules", action="append", default=[], metavar=metavar["file"],
+                   help=helps["rules"])
+    p.add_argument("paths", nargs="+", metavar=metavar["path"], help=helps["paths"])
+
+    p = command("serve")
+    p.add_argument("--host", default="127.0.0.1", metavar=metavar["host"], help=helps["host"])
+    p.add_argument("--port", type=int, default=8025, metavar=metavar["port"],
+                   help=helps["port"])
+    p.add_argument("--max-upload", type=float, default=10, metavar=metavar["mb"],
+                   help=helps["max_upload"])
+    p.add_argument("--workers", type=int, default=1, metavar=metavar["n"],
+                   help=helps["workers"])
+    p.add_argument("--no-access-log", action="store_true", help=helps["no_access_log"])
     return parser
 
 
@@ -254,7 +259,8 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
         raise UsageError(catalog.ui(lang, "usage_max_upload"))
     if args.workers < 1:
         raise UsageError(catalog.ui(lang, "usage_workers"))
-    print(f"smtp-explain: serving http://{args.host}:{args.port}/ (Ctrl+C stops)",
+    url = f"http://{args.host}:{args.port}/"
+    print(f"smtp-explain: {catalog.ui(lang, 'serving').format(url=url)}",
           file=sys.stderr)
     serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024),
           access_log=not args.no_access_log, workers=args.workers)
@@ -271,14 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "-h", "--help", "--version"
     ):
         args_list.insert(0, "explain")
-    if not args_list:
-        if sys.stdin is not None and not sys.stdin.isatty():
-            args_list = ["explain"]
-        else:
-            build_parser().print_help(sys.stderr)
-            return EXIT_USAGE
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    early = early_language(args_list, os.environ)
+    with argparse_speaks(early):
+        if not args_list:
+            if sys.stdin is not None and not sys.stdin.isatty():
+                args_list = ["explain"]
+            else:
+                build_parser(early).print_help(sys.stderr)
+                return EXIT_USAGE
+        args = build_parser(early).parse_args(args_list)
     lang = catalog.pick_language(getattr(args, "lang", None), dict(os.environ))
     from smtp_explain.rules import RuleFileError
 
