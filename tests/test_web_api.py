@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import string
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,11 +19,13 @@ pytest.importorskip("python_multipart")
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from smtp_explain import catalog
 from smtp_explain.decoding.bounce import decode
 from smtp_explain.explanation import describe_reasons, explain, lookup
 from smtp_explain.web import api
 from smtp_explain.web.app import create_app
 from smtp_explain.web.edge import CONTENT_SECURITY_POLICY
+from smtp_explain.web.upload import MAX_PARTS
 
 USER_UNKNOWN = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown"
 
@@ -239,13 +244,14 @@ def test_streamed_body_over_the_limit_is_refused() -> None:
         assert_error(upload, 413)
 
 
-def test_stalled_body_gives_408() -> None:
+def stalled_upload(headers: list[tuple[bytes, bytes]] | None = None) -> list[dict[str, Any]]:
+    """What the app sends when the client stops sending its body (0.2 s body timeout)."""
     app = create_app(body_timeout=0.2)
-    sent: list[dict[str, object]] = []
+    sent: list[dict[str, Any]] = []
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": "/api/bounce", "raw_path": b"/api/bounce", "root_path": "",
-        "query_string": b"", "headers": [(b"content-length", b"100")],
+        "query_string": b"", "headers": [(b"content-length", b"100"), *(headers or [])],
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
     }
 
@@ -253,14 +259,19 @@ def test_stalled_body_gives_408() -> None:
         await asyncio.sleep(5)
         return {"type": "http.request", "body": b"x" * 100, "more_body": False}
 
-    async def send(message: dict[str, object]) -> None:
+    async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
     started = time.monotonic()
     asyncio.run(app(scope, stalled_client, send))  # type: ignore[arg-type]
     assert time.monotonic() - started < 2
+    return sent
+
+
+def test_stalled_body_gives_408() -> None:
+    sent = stalled_upload()
     assert sent[0]["status"] == 408
-    assert b"did not arrive" in sent[1]["body"]  # type: ignore[operator]
+    assert b"did not arrive" in sent[1]["body"]
 
 
 def test_slow_decoding_gives_503(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,3 +331,233 @@ def test_access_log_has_size_and_timing_but_no_submitted_text(
     assert lines[1].startswith("GET /explain 200 ")
     assert all("ms" in line and "out=" in line for line in lines)
     assert "secret" not in caplog.text and "very" not in caplog.text
+
+
+# Languages of the errors and of the OpenAPI document ----------------------------
+
+MANY_PARTS = {f"f{i}": (f"{i}.eml", b"x") for i in range(MAX_PARTS + 1)}
+MULTIPART_X = {"content-type": "multipart/form-data; boundary=x"}
+
+# method, URL, request arguments, status, English words, Turkish words
+API_ERRORS = [
+    ("POST", "/api/explain", {"content": b"{not json"}, 400,
+     'not valid JSON: send {"text": "...", "lang": "en"}',
+     'geçerli bir JSON değil; şu biçimde gönderin: {"text": "...", "lang": "tr"}'),
+    ("POST", "/api/explain", {"content": b"[1, 2]"}, 400,
+     "must be a JSON object", "bir JSON nesnesi olmalı"),
+    ("POST", "/api/explain", {"content": b"{}"}, 400, 'missing "text"', '"text" alanı eksik'),
+    ("POST", "/api/explain", {"content": b'{"text": 550}'}, 422,
+     '"text" must be a string', '"text" alanı bir metin (string) olmalı'),
+    ("POST", "/api/explain", {"content": b'{"text": " "}'}, 400,
+     '"text" is empty', '"text" alanı boş'),
+    ("POST", "/api/explain", {"content": b'{"text": "550", "lang": "de"}'}, 422,
+     "lang must be one of: en, tr", "lang şunlardan biri olmalı: en, tr"),
+    ("POST", "/api/bounce", {"content": b"  \n"}, 400,
+     "the body is empty", "istek gövdesi boş"),
+    ("POST", "/api/bounce", {"files": {"other": ("a.eml", b"x")}}, 400,
+     'no (non-empty) "file" field', 'dolu bir "file" alanı yok'),
+    ("POST", "/api/bounce",
+     {"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}}, 400,
+     "without a boundary", "sınır (boundary) belirtilmemiş"),
+    ("POST", "/api/bounce", {"content": b"garbage", "headers": MULTIPART_X}, 400,
+     "the form data is malformed", "form verisi bozuk"),
+    ("POST", "/api/bounce", {"files": MANY_PARTS}, 400,
+     "too many form parts", "formda çok fazla parça var"),
+    ("GET", "/api/codes/hello", {}, 422,
+     "'hello' is not an SMTP reply code", "'hello' bir SMTP yanıt kodu (550 gibi)"),
+    ("GET", "/api/codes/599", {}, 404, "599 is not in the catalogue", "599 katalogda yok"),
+    ("GET", "/api/nothing-here", {}, 404,
+     "not found: /api/nothing-here", "bulunamadı: /api/nothing-here"),
+    ("GET", "/api/explain", {}, 405,
+     "method not allowed; allowed: POST", "HTTP metoduna izin verilmiyor; izin verilenler: POST"),
+    ("POST", "/openapi.json", {}, 405,
+     # the order of the allowed methods is Starlette's (a set): checked against the header below
+     "method not allowed; allowed: ", "HTTP metoduna izin verilmiyor; izin verilenler: "),
+]
+# ?lang=xx is the error itself, so only Accept-Language can ask for Turkish
+BAD_LANG_ERRORS = [
+    ("POST", "/api/bounce?lang=xx", {"content": dsn_mail()}),
+    ("GET", "/api/codes/550?lang=xx", {}),
+    ("GET", "/api/reasons?lang=xx", {}),
+]
+
+
+def ask(client: TestClient, method: str, url: str, kwargs: dict[str, Any],
+        accept_language: str | None = None, lang: str | None = None) -> Any:
+    headers = dict(kwargs.get("headers", {}))
+    if accept_language:
+        headers["accept-language"] = accept_language
+    if lang:
+        url += ("&" if "?" in url else "?") + f"lang={lang}"
+    return client.request(method, url, **{**kwargs, "headers": headers})
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs", "status", "english", "turkish"), API_ERRORS)
+def test_api_errors_answer_in_the_language_asked_for(
+    client: TestClient, method: str, url: str, kwargs: dict[str, Any], status: int,
+    english: str, turkish: str,
+) -> None:
+    for answer in (ask(client, method, url, kwargs),
+                   ask(client, method, url, kwargs, accept_language="de, en;q=0.5, tr;q=0.4"),
+                   ask(client, method, url, kwargs, accept_language="tr", lang="en")):
+        message = assert_error(answer, status)
+        assert english in message and turkish not in message
+    for answer in (ask(client, method, url, kwargs, accept_language="tr-TR,tr;q=0.9,en;q=0.8"),
+                   ask(client, method, url, kwargs, lang="tr")):
+        message = assert_error(answer, status)
+        assert turkish in message and english not in message
+    if status == 405:
+        assert message.endswith(": " + answer.headers["allow"])
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs"), BAD_LANG_ERRORS)
+def test_unsupported_lang_is_refused_in_the_language_of_the_request(
+    client: TestClient, method: str, url: str, kwargs: dict[str, Any]
+) -> None:
+    english = assert_error(ask(client, method, url, kwargs), 422)
+    assert english == "lang must be one of: en, tr"
+    turkish = assert_error(ask(client, method, url, kwargs, accept_language="tr"), 422)
+    assert turkish == "lang şunlardan biri olmalı: en, tr"
+
+
+def test_explain_errors_follow_the_lang_of_the_body(client: TestClient) -> None:
+    for body, status, turkish in (
+        ({"lang": "tr"}, 400, '"text" alanı eksik'),
+        ({"text": 550, "lang": "tr-TR"}, 422, '"text" alanı bir metin (string) olmalı'),
+        ({"text": "  ", "lang": "TR"}, 400, '"text" alanı boş'),
+    ):
+        assert turkish in assert_error(client.post("/api/explain", json=body), status)
+        # the body's language wins over the headers and the URL
+        in_english = client.post("/api/explain?lang=tr", json={**body, "lang": "en"},
+                                 headers={"accept-language": "tr"})
+        assert '"text"' in assert_error(in_english, status)
+        assert "alanı" not in in_english.json()["error"]
+    # an unusable lang in the body leaves the choice to the request
+    refused = client.post("/api/explain", json={"text": "550", "lang": "de"},
+                          headers={"accept-language": "tr"})
+    assert assert_error(refused, 422) == "lang şunlardan biri olmalı: en, tr"
+
+
+def test_limits_answer_in_turkish() -> None:
+    with TestClient(create_app(max_upload=1000)) as small:
+        response = small.post("/api/bounce", content=b"x" * 1001, headers={"accept-language": "tr"})
+        assert assert_error(response, 413) == "istek gövdesi 1000 bayttan büyük"
+        response = small.post("/api/explain?lang=tr", json={"text": "5" * 1200})
+        assert assert_error(response, 413) == "istek gövdesi 1000 bayttan büyük"
+    sent = stalled_upload([(b"accept-language", b"tr")])
+    assert sent[0]["status"] == 408
+    assert "istek gövdesi 0.2 saniye içinde gelmedi" in sent[1]["body"].decode()
+
+
+def test_slow_decoding_and_crashes_answer_in_turkish(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(data: bytes, lang: str) -> object:
+        time.sleep(0.5)
+        raise AssertionError("the caller should have given up")
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(api, "decode_bounce", slow)
+    monkeypatch.setattr(api, "describe_reasons", broken)
+    with TestClient(create_app(time_limit=0.1), raise_server_exceptions=False) as app:
+        busy = app.post("/api/bounce", content=dsn_mail(), headers={"accept-language": "tr"})
+        assert assert_error(busy, 503) == (
+            "sunucu meşgul ya da işlem çok uzun sürdü: 0.1 saniye sonra vazgeçildi")
+        assert busy.headers["retry-after"]
+        crash = app.get("/api/reasons?lang=tr")
+        assert assert_error(crash, 500) == "sunucuda beklenmeyen bir hata oluştu"
+        assert crash.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def _texts(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Every text of a (nested) table, by its dotted key."""
+    found: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found |= _texts(value, f"{prefix}{key}.")
+        else:
+            found[prefix + key] = value
+    return found
+
+
+@pytest.mark.parametrize("lang", [lang for lang in catalog.languages() if lang != "en"])
+def test_api_translations_keep_every_placeholder(lang: str) -> None:
+    english = _texts(catalog.texts("en", "api"))
+    translated = _texts(catalog.texts(lang, "api"))
+    assert any(_placeholders(text) for text in english.values())
+    for key, text in english.items():
+        assert _placeholders(translated[key]) == _placeholders(text), f"{lang} {key}"
+        values = dict.fromkeys(_placeholders(text), "x")
+        assert translated[key].format(**values), f"{lang} {key}"  # a stray brace raises here
+
+
+def test_every_error_key_the_server_uses_has_a_text() -> None:
+    web = Path(api.__file__).parent
+    source = "\n".join(path.read_text() for path in web.glob("*.py"))
+    used = set(re.findall(r'ApiError\(\d+, "(\w+)"', source))
+    used |= set(re.findall(r'FormError\("(\w+)"\)', source))
+    used |= set(re.findall(r'^\s+key = "(\w+)"$', source, re.MULTILINE))
+    used |= set(re.findall(r'_error\(request, [^,]+, "\w+", "(\w+)"', source))
+    used |= set(re.findall(r'error_text\([^,]+, "(\w+)"', source))
+    assert len(used) >= 15
+    assert used == set(catalog.texts("en", "api")["errors"])  # and no text is left unused
+
+
+def _without_texts(value: Any) -> Any:
+    """The document with every summary and description blanked out."""
+    if isinstance(value, dict):
+        return {k: "" if k in ("summary", "description") and isinstance(v, str)
+                else _without_texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    return value
+
+
+def _operation_texts(spec: dict[str, Any]) -> list[str]:
+    """The info description and every summary and description under "paths"."""
+    found = [spec["info"]["description"]]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k in ("summary", "description") and isinstance(v, str):
+                    found.append(v)
+                else:
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(spec["paths"])
+    return found
+
+
+def test_openapi_in_turkish(client: TestClient) -> None:
+    english = client.get("/openapi.json").json()
+    response = client.get("/openapi.json?lang=tr")
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "tr"
+    assert "Accept-Language" in response.headers["vary"]
+    turkish = response.json()
+    assert client.get("/openapi.json", headers={"accept-language": "tr"}).json() == turkish
+    assert client.get("/openapi.json?lang=en", headers={"accept-language": "tr"}).json() == english
+    assert turkish["paths"]["/api/explain"]["post"]["summary"] == "Bir SMTP hata metnini açıkla"
+    assert turkish["paths"]["/api/codes/{code}"]["get"]["responses"]["404"]["description"] == (
+        "kod katalogda yok")
+    assert english["paths"]["/api/explain"]["post"]["summary"] == "Explain an SMTP error text"
+    # the same paths, operations, parameters, response codes and schemas; only the texts differ
+    assert _without_texts(turkish) == _without_texts(english)
+    assert [(path, list(ops)) for path, ops in turkish["paths"].items()] == [
+        (path, list(ops)) for path, ops in english["paths"].items()]
+    for path, ops in english["paths"].items():
+        for method, op in ops.items():
+            assert list(turkish["paths"][path][method]["responses"]) == list(op["responses"])
+    pairs = list(zip(_operation_texts(english), _operation_texts(turkish), strict=True))
+    assert len(pairs) > 20
+    for text, translation in pairs:
+        assert translation != text, text
+    assert "istek gövdesi 10485760 bayttan büyük" in response.text

@@ -110,8 +110,6 @@ def test_every_link_keeps_the_language(client: TestClient, url: str, lang: str) 
     internal = [link for link in found.links if link.startswith("/")]
     assert internal
     for link in internal:
-        if link == "/openapi.json":
-            continue
         assert parse_qs(urlsplit(link).query).get("lang") in (["en"], ["tr"]), link
     switches = [link for link in internal if urlsplit(link).path == urlsplit(url).path]
     langs = {parse_qs(urlsplit(link).query)["lang"][0] for link in switches}
@@ -367,6 +365,21 @@ def test_docs_page_lists_the_api_and_loads_nothing_external(client: TestClient) 
         assert path in found.all_text
     for url in GUIDE_PAGES:
         assert all(s.startswith("/static/") for s in page(client, url).sources), url
+
+
+def test_docs_page_shows_the_api_in_its_language(client: TestClient) -> None:
+    for lang, summary in (("en", "Explain an SMTP error text"),
+                          ("tr", "Bir SMTP hata metnini açıkla")):
+        found = page(client, f"/docs?lang={lang}")
+        assert f"/openapi.json?lang={lang}" in found.links
+        spec = client.get(f"/openapi.json?lang={lang}").json()
+        assert spec["paths"]["/api/explain"]["post"]["summary"] == summary
+        for ops in spec["paths"].values():
+            for op in ops.values():
+                assert op["summary"] in found.all_text
+                for response in op["responses"].values():
+                    assert response["description"] in found.all_text
+    assert "Bir SMTP hata metnini açıkla" not in page(client, "/docs?lang=en").all_text
 
 
 def test_static_files(client: TestClient) -> None:

@@ -20,12 +20,28 @@ JSON = "application/json"
 
 
 class ApiError(Exception):
-    """An error answered as ``{"error": message}`` with its HTTP status."""
+    """An error answered as ``{"error": message}`` with its HTTP status.
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    ``key`` names the message in knowledge/texts/<lang>/api.toml ``[errors]`` and
+    ``values`` fill its placeholders; it is answered in ``lang`` when that is set,
+    else in the request's language (:func:`language.choose`).
+    """
+
+    def __init__(self, status: int, key: str, lang: str | None = None, **values: object) -> None:
+        super().__init__(key)
         self.status = status
-        self.message = message
+        self.key = key
+        self.lang = lang
+        self.values = values
+
+
+def error_text(lang: str, key: str, **values: object) -> str:
+    """The error message ``key`` of api.toml in ``lang``, its placeholders filled.
+
+    ``{example}`` (a request body for /api/explain) is always available.
+    """
+    example = json.dumps({"text": "...", "lang": lang})
+    return str(catalog.texts(lang, "api")["errors"][key]).format(example=example, **values)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -41,7 +57,7 @@ def _lang(value: object) -> str:
         return catalog.DEFAULT_LANG
     lang = language.supported(value) if isinstance(value, str) else None
     if lang is None:
-        raise ApiError(422, f"lang must be one of: {', '.join(catalog.languages())}")
+        raise ApiError(422, "bad_lang", languages=", ".join(catalog.languages()))
     return lang
 
 
@@ -49,17 +65,20 @@ async def explain_endpoint(request: Request) -> Response:
     try:
         data = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, 'the body is not valid JSON: send {"text": "...", "lang": "en"}') from None
+        raise ApiError(400, "not_json") from None
     if not isinstance(data, dict):
-        raise ApiError(400, 'the body must be a JSON object: {"text": "...", "lang": "en"}')
+        raise ApiError(400, "not_object")
+    requested = data.get("lang")
+    # errors about the rest of the body are answered in the body's language when it has one
+    answer = language.supported(requested) if isinstance(requested, str) else None
     text = data.get("text")
     if text is None:
-        raise ApiError(400, 'missing "text": the error message to explain')
+        raise ApiError(400, "missing_text", lang=answer)
     if not isinstance(text, str):
-        raise ApiError(422, '"text" must be a string')
+        raise ApiError(422, "text_not_string", lang=answer)
     if not text.strip():
-        raise ApiError(400, '"text" is empty: give the error message to explain')
-    lang = _lang(data.get("lang"))
+        raise ApiError(400, "empty_text", lang=answer)
+    lang = _lang(requested)
     diagnosis = await explain_text(text, lang, request.app.state.worker)
     return json_response(diagnosis.to_dict())
 
@@ -69,12 +88,12 @@ async def bounce_endpoint(request: Request) -> Response:
     if is_multipart(request):
         upload = (await read_form(request)).file("file")
         if upload is None:
-            raise ApiError(400, 'the multipart form has no (non-empty) "file" field')
+            raise ApiError(400, "no_file")
         data = upload[1]
     else:
         data = await request.body()
     if not data.strip():
-        raise ApiError(400, "the body is empty: send a bounce mail or an mbox")
+        raise ApiError(400, "empty_body")
     report = await request.app.state.worker.run(decode_bounce, data, lang)
     return json_response([row.result.to_dict() for row in report.rows])
 
@@ -85,12 +104,9 @@ async def code_endpoint(request: Request) -> Response:
     try:
         info = lookup(code, lang)
     except ValueError:
-        raise ApiError(
-            422, f"{code[:40]!r} is not an SMTP reply code (like 550) or enhanced status code "
-            "(like 5.7.26)"
-        ) from None
+        raise ApiError(422, "not_a_code", code=repr(code[:40])) from None
     if not info.known:
-        raise ApiError(404, f"{info.code} is not in the catalogue")
+        raise ApiError(404, "unknown_code", code=info.code)
     return json_response(info.to_dict())
 
 
@@ -99,7 +115,9 @@ async def reasons_endpoint(request: Request) -> Response:
 
 
 async def openapi_endpoint(request: Request) -> Response:
-    return json_response(openapi.document(request.app.state.max_upload))
+    lang = language.choose(request)
+    return json_response(openapi.document(request.app.state.max_upload, lang),
+                         headers={"content-language": lang, "vary": "Accept-Language"})
 
 
 routes = [

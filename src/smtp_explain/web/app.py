@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from smtp_explain import catalog
 from smtp_explain.explanation import explain
 from smtp_explain.web import api, guide, language, pages
-from smtp_explain.web.api import ApiError, error_response
+from smtp_explain.web.api import ApiError, error_response, error_text
 from smtp_explain.web.edge import SECURITY_HEADERS, Edge
 from smtp_explain.web.limits import (
     BODY_TIMEOUT,
@@ -39,12 +39,14 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/openapi.json"
 
 
-def _error(request: Request, status: int, label: str, message: str,
+def _error(request: Request, status: int, label: str, key: str,
+           values: dict[str, object] | None = None,
            headers: dict[str, str] | None = None) -> Response:
-    """An error as JSON for the API, as a page for people."""
-    if _wants_json(request):
-        return error_response(status, message, headers)
+    """An error as JSON for the API (the api.toml message ``key``), as a page for people
+    (the web.toml labels ``<label>_title`` and ``<label>_text``)."""
     lang = language.choose(request)
+    if _wants_json(request):
+        return error_response(status, error_text(lang, key, **(values or {})), headers)
     t = language.labels(lang)
     response = render(request, "error.html", lang, title=t[f"{label}_title"],
                       description=t[f"{label}_text"], status_code=status, private=True,
@@ -56,41 +58,50 @@ def _error(request: Request, status: int, label: str, message: str,
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return _error(request, 404, "not_found", "not found: " + request.url.path[:80])
+        return _error(request, 404, "not_found", "not_found", {"path": request.url.path[:80]})
     if exc.status_code == 405:
         allow = (exc.headers or {}).get("Allow", "")
-        return _error(request, 405, "method", "method not allowed; allowed: " + allow,
+        return _error(request, 405, "method", "method_not_allowed", {"allowed": allow},
                       {"allow": allow} if allow else None)
-    return _error(request, exc.status_code, "failed", str(exc.detail))
+    return _error(request, exc.status_code, "failed", "failed", {"status": exc.status_code})
 
 
 async def on_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.message)
+    lang = exc.lang or language.choose(request)
+    return error_response(exc.status, error_text(lang, exc.key, **exc.values))
 
 
 async def on_too_large(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BodyTooLarge)
-    return _error(request, 413, "too_large", f"the body is larger than {exc.limit} bytes",
+    return _error(request, 413, "too_large", "too_large", {"limit": exc.limit},
                   {"connection": "close"})
 
 
 async def on_slow_body(request: Request, exc: Exception) -> Response:
-    return _error(request, 408, "slow_body", str(exc), {"connection": "close"})
+    assert isinstance(exc, BodyTooSlow)
+    return _error(request, 408, "slow_body", exc.key,
+                  {"seconds": f"{request.app.state.body_timeout:g}"}, {"connection": "close"})
 
 
 async def on_too_slow(request: Request, exc: Exception) -> Response:
-    return _error(request, 503, "too_slow", f"the server is busy or the work took too long: {exc}",
+    assert isinstance(exc, TooSlow)
+    return _error(request, 503, "too_slow", exc.key, {"seconds": f"{exc.seconds:g}"},
                   {"retry-after": "10"})
 
 
 async def on_form_error(request: Request, exc: Exception) -> Response:
-    return _error(request, 400, "bad_form", str(exc))
+    assert isinstance(exc, FormError)
+    return _error(request, 400, "bad_form", exc.key)
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
     """Last resort; this response bypasses the middleware, so it brings its own headers."""
-    response = error_response(500, "internal error")
+    try:
+        message = error_text(language.choose(request), "internal")
+    except Exception:  # the texts themselves are broken: still answer
+        message = "internal error"
+    response = error_response(500, message)
     for name, value in SECURITY_HEADERS:
         response.headers[name.decode()] = value.decode()
     return response
@@ -101,6 +112,7 @@ def warm_up() -> None:
     for lang in catalog.languages():
         explain("550 5.1.1 <bob@example.com>: user unknown", lang)
         language.labels(lang)
+        catalog.texts(lang, "api")
         guide.reply_groups(lang)
         guide.status_groups(lang)
         guide.reasons(lang)
@@ -140,5 +152,6 @@ def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
         },
     )
     app.state.max_upload = max_upload
+    app.state.body_timeout = body_timeout
     app.state.worker = Worker(time_limit)
     return app

@@ -27,11 +27,26 @@ class BodyTooLarge(Exception):
 
 
 class TooSlow(Exception):
-    """Work on the request did not finish within the time limit (or could not start)."""
+    """Work on the request did not finish within the time limit (or could not start).
+
+    Answered with the text ``too_slow`` of knowledge/texts/<lang>/api.toml.
+    """
+
+    key = "too_slow"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class BodyTooSlow(Exception):
-    """The client did not send the whole request body in time."""
+    """The client did not send the whole request body in time.
+
+    Answered with the text ``slow_body`` of knowledge/texts/<lang>/api.toml, which
+    names the app's body timeout; the exception's own message is for logs only.
+    """
+
+    key = "slow_body"
 
 
 class Worker:
@@ -56,7 +71,7 @@ class Worker:
         try:
             return await asyncio.wait_for(future, self.time_limit)
         except TimeoutError:
-            raise TooSlow(f"gave up after {self.time_limit:g} seconds") from None
+            raise TooSlow(self.time_limit) from None
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 description of the JSON API, served at /openapi.json.
 
 Result schemas are read off the library's dataclasses, so they follow the
-model when it changes.
+model when it changes. Summaries and descriptions are the ``[openapi]`` texts of
+knowledge/texts/<lang>/api.toml, so the document exists in every language.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def _error(description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def _lang_parameter() -> dict[str, Any]:
+def _lang_parameter(description: str) -> dict[str, Any]:
     return {"name": "lang", "in": "query", "required": False,
-            "description": "language of the texts",
+            "description": description,
             "schema": {"type": "string", "enum": list(catalog.languages()),
                        "default": catalog.DEFAULT_LANG}}
 
@@ -66,8 +67,19 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _operation(texts: dict[str, Any]) -> dict[str, Any]:
+    """An operation's summary, and its description when it has one."""
+    operation = {"summary": texts["summary"]}
+    if "description" in texts:
+        operation["description"] = texts["description"]
+    return operation
+
+
 @cache
-def document(max_upload: int) -> dict[str, Any]:
+def document(max_upload: int, lang: str) -> dict[str, Any]:
+    """The OpenAPI document with its texts in ``lang``."""
+    t = catalog.texts(lang, "api")["openapi"]
+    explain_t, bounce_t, codes_t, reasons_t = t["explain"], t["bounce"], t["codes"], t["reasons"]
     components: dict[str, Any] = {
         "Error": {"type": "object", "properties": {"error": {"type": "string"}},
                   "required": ["error"]},
@@ -89,39 +101,35 @@ def document(max_upload: int) -> dict[str, Any]:
         "next_steps": steps,
         "lang": {"type": "string"},
     }}
-    too_large = _error(f"the body is larger than {max_upload} bytes")
+    too_large = _error(t["too_large"].format(limit=max_upload))
     binary = {"schema": {"type": "string", "format": "binary"}}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "smtp-explain",
             "version": __version__,
-            "description": "Explains SMTP errors and bounce mails in English and Turkish. "
-                           "Nothing submitted is stored.",
+            "description": t["info"],
         },
         "paths": {
             "/api/explain": {"post": {
-                "summary": "Explain an SMTP error text",
-                "description": "A reply, an MTA log line or the text of an error box.",
+                **_operation(explain_t),
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"], "properties": {
                         "text": {"type": "string", "minLength": 1,
                                  "example": "550 5.1.1 <bob@example.com>: User unknown"},
-                        "lang": _lang_parameter()["schema"],
+                        "lang": _lang_parameter(t["lang_parameter"])["schema"],
                     }}}}},
                 "responses": {
-                    "200": _json(diagnosis, "the explanation"),
-                    "400": _error("the body is not JSON, or text is missing or empty"),
+                    "200": _json(diagnosis, explain_t["responses"]["200"]),
+                    "400": _error(explain_t["responses"]["400"]),
                     "413": too_large,
-                    "422": _error("text is not a string, or lang is not supported"),
-                    "503": _error("the server is busy or the text took too long"),
+                    "422": _error(explain_t["responses"]["422"]),
+                    "503": _error(explain_t["responses"]["503"]),
                 },
             }},
             "/api/bounce": {"post": {
-                "summary": "Decode a bounce mail or an mbox",
-                "description": "The raw mail (or mbox) as the body, or a multipart/form-data "
-                               'upload in the field "file". One result per bounced recipient.',
-                "parameters": [_lang_parameter()],
+                **_operation(bounce_t),
+                "parameters": [_lang_parameter(t["lang_parameter"])],
                 "requestBody": {"required": True, "content": {
                     "message/rfc822": binary,
                     "application/mbox": binary,
@@ -130,34 +138,33 @@ def document(max_upload: int) -> dict[str, Any]:
                         "file": {"type": "string", "format": "binary"}}}},
                 }},
                 "responses": {
-                    "200": _json({"type": "array", "items": bounce},
-                                 "the bounced recipients ([] when the mail is not a bounce)"),
-                    "400": _error("the body is empty or the form has no file"),
+                    "200": _json({"type": "array", "items": bounce}, bounce_t["responses"]["200"]),
+                    "400": _error(bounce_t["responses"]["400"]),
                     "413": too_large,
-                    "422": _error("lang is not supported"),
-                    "503": _error("the server is busy or decoding took too long"),
+                    "422": _error(bounce_t["responses"]["422"]),
+                    "503": _error(bounce_t["responses"]["503"]),
                 },
             }},
             "/api/codes/{code}": {"get": {
-                "summary": "Look up a reply code (550) or an enhanced status code (5.7.26)",
+                **_operation(codes_t),
                 "parameters": [
                     {"name": "code", "in": "path", "required": True,
                      "schema": {"type": "string", "example": "5.7.26"}},
-                    _lang_parameter(),
+                    _lang_parameter(t["lang_parameter"]),
                 ],
                 "responses": {
-                    "200": _json(code, "the catalogue entry"),
-                    "404": _error("the code is not in the catalogue"),
-                    "422": _error("not shaped like a code, or lang is not supported"),
+                    "200": _json(code, codes_t["responses"]["200"]),
+                    "404": _error(codes_t["responses"]["404"]),
+                    "422": _error(codes_t["responses"]["422"]),
                 },
             }},
             "/api/reasons": {"get": {
-                "summary": "Every reason smtp-explain can give",
-                "parameters": [_lang_parameter()],
+                **_operation(reasons_t),
+                "parameters": [_lang_parameter(t["lang_parameter"])],
                 "responses": {
                     "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
-                                 "the reasons, in catalogue order"),
-                    "422": _error("lang is not supported"),
+                                 reasons_t["responses"]["200"]),
+                    "422": _error(reasons_t["responses"]["422"]),
                 },
             }},
         },

@@ -167,7 +167,7 @@ async def api_docs(request: Request) -> Response:
     t = language.labels(lang)
     return render(request, "docs.html", lang, title=t["docs_title"],
                   description=t["docs_description"],
-                  spec=openapi.document(request.app.state.max_upload),
+                  spec=openapi.document(request.app.state.max_upload, lang),
                   base_url=str(request.base_url).rstrip("/"))
 
 

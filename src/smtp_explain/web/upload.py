@@ -18,7 +18,14 @@ MAX_PARTS = 16
 
 
 class FormError(ValueError):
-    """The form could not be read (not multipart, broken, too many parts)."""
+    """The form could not be read (not multipart, broken, too many parts).
+
+    ``key`` names the message in knowledge/texts/<lang>/api.toml ``[errors]``.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 @dataclass(slots=True)
@@ -54,17 +61,17 @@ async def read_form(request: Request) -> Form:
         try:
             pairs = parse_qsl(body, keep_blank_values=True, max_num_fields=MAX_PARTS)
         except ValueError:
-            raise FormError("too many form fields") from None
+            raise FormError("too_many_fields") from None
         return Form(dict(pairs), {})
     _, params = parse_options_header(request.headers["content-type"])
     boundary = params.get(b"boundary")
     if not boundary:
-        raise FormError("multipart form without a boundary")
+        raise FormError("no_boundary")
     parts: list[Part] = []
 
     def begin() -> None:
         if len(parts) >= MAX_PARTS:
-            raise FormError("too many form parts")
+            raise FormError("too_many_parts")
         parts.append(Part())
 
     def header_field(data: bytes, start: int, end: int) -> None:
@@ -98,7 +105,7 @@ async def read_form(request: Request) -> Form:
             parser.write(chunk)
         parser.finalize()
     except FormParserError as exc:
-        raise FormError("the form data is malformed") from exc
+        raise FormError("malformed_form") from exc
     fields: dict[str, str] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for part in parts:
