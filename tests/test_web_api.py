@@ -406,6 +406,7 @@ def test_api_errors_answer_in_the_language_asked_for(
                    ask(client, method, url, kwargs, lang="tr")):
         message = assert_error(answer, status)
         assert turkish in message and english not in message
+        assert "Accept-Language" in answer.headers["vary"]  # caches keep both languages
     if status == 405:
         assert message.endswith(": " + answer.headers["allow"])
 

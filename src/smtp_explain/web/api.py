@@ -49,7 +49,8 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return json_response({"error": message}, status, headers)
+    # The message follows Accept-Language: caches must keep one answer per language.
+    return json_response({"error": message}, status, {"vary": "Accept-Language", **(headers or {})})
 
 
 def _lang(value: object) -> str:
