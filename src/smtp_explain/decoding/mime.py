@@ -261,4 +261,3 @@ def parse(data: bytes, depth: int = 0) -> Part:
         encoding = part.header("content-transfer-encoding").strip().lower()
         part._inner = _unbase64(body) if encoding == "base64" else body
     return part
-
