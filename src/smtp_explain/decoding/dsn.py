@@ -15,28 +15,47 @@ _REPLY = re.compile(r"([245]\d\d)(?:[ -]|$)")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FOLD = re.compile(r"\n[ \t]+")
-_FIELD = re.compile(r"^[ \t]*([!-9;-~]{1,76})[ \t]*:[ \t]*([^\n]*)", re.M)
+_FIELD = re.compile(r"[ \t]*([!-9;-~]{1,76})[ \t]*:[ \t]*([^\n]*)")
+_RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
+# RFC 3464 diagnostic-type / address-type: an atom such as smtp, X-Postfix, rfc822.
+_TYPE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,47}")
 
 
 def parse_fields(text: str) -> list[dict[str, str]]:
     """Blocks of 'Name: value' fields (folded lines joined), split at empty lines.
 
-    A new recipient field inside a block that already has one starts a new
-    block, since some MTAs forget the empty line between recipients.
+    Real reports bend RFC 3464 in three ways read here: a new recipient field
+    inside a block that already has a recipient starts a new block (some MTAs
+    forget the empty line between recipients); per-recipient fields may come
+    before Final-Recipient; and a multi-line reply in Diagnostic-Code may go on
+    in lines that are not indented.
     """
     blocks: list[dict[str, str]] = []
     for chunk in _BLANK_LINE.split("\n" + text + "\n"):
         if "\n " in chunk or "\n\t" in chunk:
             chunk = _FOLD.sub(" ", chunk)
         current: dict[str, str] = {}
-        for name, value in _FIELD.findall(chunk):
-            name = name.lower()
-            if name in ("final-recipient", "original-recipient") and (
-                name in current or "action" in current or "status" in current
-            ):
-                blocks.append(current)
-                current = {}
-            current[name] = value.strip()
+        last = ""
+        since_recipient: set[str] = set()  # fields seen after the block's last recipient field
+        for line in chunk.split("\n"):
+            field = _FIELD.match(line)
+            if field is None:
+                if last == "diagnostic-code" and line.strip():
+                    current[last] += " " + line.strip()
+                continue
+            name, value = field.group(1).lower(), field.group(2).strip()
+            if name in _RECIPIENT_FIELDS:
+                if name in current or (
+                    ("final-recipient" in current or "original-recipient" in current)
+                    and ("action" in since_recipient or "status" in since_recipient)
+                ):
+                    blocks.append(current)
+                    current = {}
+                since_recipient = set()
+            else:
+                since_recipient.add(name)
+            current[name] = value
+            last = name
         if current:
             blocks.append(current)
     return blocks
@@ -45,8 +64,9 @@ def parse_fields(text: str) -> list[dict[str, str]]:
 def typed_value(value: str) -> tuple[str, str]:
     """'smtp; 550 ...' -> ('SMTP', '550 ...'); a value with no type -> ('', value)."""
     head, sep, rest = value.partition(";")
-    if sep and head.strip() and " " not in head.strip() and len(head.strip()) < 20:
-        return head.strip().upper(), rest.strip()
+    head = head.strip()
+    if sep and _TYPE_NAME.fullmatch(head):
+        return head.upper(), rest.strip()
     return "", value.strip()
 
 
@@ -64,11 +84,17 @@ def find_status(text: str) -> str:
 
 @lru_cache(maxsize=64)
 def find_reply_code(text: str) -> str:
+    """The first reply code in a text; an error code (4xx, 5xx) wins over an earlier
+    2xx, which is then a greeting or an accepted command quoted before the error."""
+    first = ""
     for found in _REPLY.finditer(text):
         if found.start() and text[found.start() - 1] in "0123456789.-":
             continue
-        return found.group(1)
-    return ""
+        code = found.group(1)
+        if code[0] != "2":
+            return code
+        first = first or code
+    return first
 
 
 def deliveries(text: str) -> tuple[dict[str, str], list[Delivery]]:
