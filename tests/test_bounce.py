@@ -284,3 +284,58 @@ def test_auto_reply_told_by_subject_alone() -> None:
     (row,) = decode(mail)
     assert (row.recipient, row.reason) == ("ayse@example.com.tr", "vacation")
     assert list(decode(mail.replace("Otomatik yanıt: ".encode(), b""))) == []
+
+
+def _report(status_part: str) -> bytes:
+    """A DSN whose delivery-status part is exactly ``status_part``."""
+    return (
+        "From: MAILER-DAEMON@gw.example.net\nTo: alice@example.org\n"
+        "Subject: Delivery Status Notification (Failure)\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="q"\n\n'
+        "--q\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        f"--q\nContent-Type: message/delivery-status\n\n{status_part}\n--q--\n"
+    ).encode()
+
+
+def test_dsn_fields_in_any_order_with_unindented_reply_lines() -> None:
+    # Per-recipient fields before Final-Recipient, and a multi-line reply whose
+    # lines are not indented (seen from a filtering gateway).
+    rows = list(decode(_report(
+        "Reporting-MTA: dns; gw.example.net\n\n"
+        "Diagnostic-Code: smtp; 550-Please turn on SMTP Authentication in your mail client.\n"
+        "550-gw.example.net [192.0.2.1]:25 is not permitted to\n"
+        "550 relay through this server without authentication.\n"
+        "Status: 5.0.0\nAction: failed\nFinal-Recipient: rfc822; bob@example.com\n")))
+    assert [(r.recipient, r.status, r.reply_code, r.reason) for r in rows] == [
+        ("bob@example.com", "5.0.0", "550", "securityerror")]
+    assert rows[0].diagnostic.endswith("relay through this server without authentication.")
+
+
+def test_original_recipient_after_final_recipient_stays_one_recipient() -> None:
+    rows = list(decode(_report(
+        "Reporting-MTA: dns; in.example.net\n\n"
+        "Action: failed\nFinal-Recipient: rfc822; bob@example.com\n"
+        "Original-Recipient: rfc822; bob@example.com\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\nStatus: 5.1.1\n\n"
+        "Final-Recipient: rfc822; carol@example.com\nAction: failed\nStatus: 5.2.2\n"
+        "Original-Recipient: rfc822; carol@example.com\n"
+        "Final-Recipient: rfc822; dave@example.com\nAction: failed\nStatus: 5.1.1\n")))
+    assert [(r.recipient, r.status) for r in rows] == [
+        ("bob@example.com", "5.1.1"), ("carol@example.com", "5.2.2"), ("dave@example.com", "5.1.1")]
+
+
+def test_any_diagnostic_type_name_is_split_off() -> None:
+    rows = list(decode(_report(
+        "Reporting-MTA: dns; out.example.net\n\nFinal-Recipient: rfc822; bob@example.com\n"
+        "Action: failed\nStatus: 5.4.4\n"
+        "Diagnostic-Code: X-Outbound-Mail-Relay; Name service error for name=example.com\n")))
+    assert rows[0].diagnostic_type == "X-OUTBOUND-MAIL-RELAY"
+    assert rows[0].diagnostic == "Name service error for name=example.com"
+
+
+def test_error_reply_code_wins_over_an_earlier_greeting() -> None:
+    from smtp_explain.decoding.dsn import find_reply_code
+
+    assert find_reply_code("refused to talk to me: 220-mx 421 4.2.1 Service refused") == "421"
+    assert find_reply_code("250 2.0.0 Ok: queued as 1234") == "250"
+    assert find_reply_code("no code here") == ""

@@ -31,6 +31,19 @@ from smtp_explain import explain, lookup
          "requireptr"),
         ("554 5.7.1 The message was rejected because it contains a virus", "virusdetected"),
         ("550 'fax@example.net' is not a registered gateway user", "rejected"),
+        ("550 5.1.0 <news@example.org> sender rejected. Refer to Error Codes section at "
+         "https://www.cox.com/residential/support/email-error-codes.html AUP#CDRBL", "blocked"),
+        ("550 5.1.0 <news@example.org> sender rejected. AUP#In-1310", "speeding"),
+        ("550 Ip frequency limited [Blocked IP 192.0.2.22]. http://service.mail.qq.com/", "speeding"),
+        ("550 5.1.1 <bob@example.com> - 192.0.2.5 has sent to too many recipients this hour. "
+         "IB607", "speeding"),
+        ("421 4.3.0 Upstream error, please check "
+         "https://developers.cloudflare.com/email-routing/postmaster", "systemerror"),
+        ("550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked.",
+         "suspend"),
+        ("541 5.4.1 Mail rejected by destination domain", "filtered"),
+        ("554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554",
+         "blocked"),
     ],
 )
 def test_real_replies(text: str, reason: str) -> None:
