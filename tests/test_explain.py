@@ -42,6 +42,8 @@ from smtp_explain import explain, lookup
         ("550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked.",
          "suspend"),
         ("541 5.4.1 Mail rejected by destination domain", "filtered"),
+        ("421 mwinf5c77 ME Service refuse. Veuillez essayer plus tard. Service refused, please "
+         "try later. OFR_999 [999]", "speeding"),
         ("554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554",
          "blocked"),
     ],
