@@ -42,6 +42,12 @@ from smtp_explain import explain, lookup
         ("550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked.",
          "suspend"),
         ("541 5.4.1 Mail rejected by destination domain", "filtered"),
+        ("550 5.7.1 can't determine Purported Responsible Address", "rejected"),
+        ("Domain example.com does not accept mail: an MX or SRV record indicated no SMTP service",
+         "notaccept"),
+        ("550 Unauthenticated senders not allowed", "securityerror"),
+        ("550 Insecure Mail Relay", "norelaying"),
+        ("504 Command parameter not implemented", "syntaxerror"),
         ("421 mwinf5c77 ME Service refuse. Veuillez essayer plus tard. Service refused, please "
          "try later. OFR_999 [999]", "speeding"),
         ("554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554",
