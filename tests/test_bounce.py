@@ -339,3 +339,29 @@ def test_error_reply_code_wins_over_an_earlier_greeting() -> None:
     assert find_reply_code("refused to talk to me: 220-mx 421 4.2.1 Service refused") == "421"
     assert find_reply_code("250 2.0.0 Ok: queued as 1234") == "250"
     assert find_reply_code("no code here") == ""
+
+
+def test_workers_read_small_files_themselves(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import pickle
+
+    from smtp_explain.read.sources import DEFER_LIMIT, UNREAD, read_all, read_item
+
+    (tmp_path / "a.eml").write_bytes(DSN)
+    (tmp_path / "empty.eml").write_bytes(b"")
+    big = tmp_path / "big.mbox"  # over the limit: read and split here, not deferred
+    big.write_bytes(b"".join(b"From x@example.org Mon Mar  2 10:00:00 2026\n" + DSN + b"\n"
+                             for _ in range(DEFER_LIMIT // len(DSN) + 2)))
+    items = list(read_all([str(tmp_path), str(tmp_path / "missing.eml")], defer_small_files=True))
+    kinds = [(Path(origin).name, type(data).__name__) for origin, _, data in items]
+    assert kinds[0] == ("a.eml", "Unread")
+    assert all(kind == "bytes" for name, kind in kinds if name == "big.mbox")
+    assert ("empty.eml", "Problem") in kinds and ("missing.eml", "Problem") in kinds
+    assert pickle.loads(pickle.dumps(UNREAD)) is UNREAD  # crosses to workers as itself
+    assert [data for _, _, data in read_item(items[0])] == [DSN]
+    # Same output and warnings with or without workers.
+    assert main(["bounce", "--json-lines", str(tmp_path)]) == 1
+    one = capsys.readouterr()
+    assert main(["bounce", "--json-lines", "--jobs", "2", str(tmp_path)]) == 1
+    two = capsys.readouterr()
+    assert (one.out, one.err) == (two.out, two.err) and one.out.count("\n") > 100

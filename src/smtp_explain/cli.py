@@ -231,8 +231,9 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
         progress = Progress()
     sys.stdout.flush()
     out = sys.stdout.buffer
-    for outcome in run(read_all(args.paths), lang, rule_files, args.jobs,
-                       as_json=args.json_lines):
+    # With workers, small files are read by the workers themselves (in parallel).
+    items = read_all(args.paths, defer_small_files=args.jobs > 1)
+    for outcome in run(items, lang, rule_files, args.jobs, as_json=args.json_lines):
         if outcome.problem:
             skipped += 1
             where = f"{outcome.origin}#{outcome.index}" if outcome.index else outcome.origin

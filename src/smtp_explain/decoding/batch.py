@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from smtp_explain.classify import Classifier, get_classifier
 from smtp_explain.decoding.bounce import decode_guarded
 from smtp_explain.model import BounceResult, Problem
-from smtp_explain.read.sources import Item
+from smtp_explain.read.sources import Item, Unread, read_item
 from smtp_explain.render.as_json import dumps_bytes
 
 if TYPE_CHECKING:
@@ -45,13 +45,15 @@ def _decode_chunk(chunk: list[Item]) -> list[Outcome]:
     classifier: Classifier = _worker_state["classifier"]  # type: ignore[assignment]
     as_json = bool(_worker_state["as_json"])
     return [_decode_one(origin, index, data, lang, classifier, as_json)
-            for origin, index, data in chunk]
+            for item in chunk for origin, index, data in read_item(item)]
 
 
-def _decode_one(origin: str, index: int, data: bytes | Problem, lang: str,
+def _decode_one(origin: str, index: int, data: bytes | Problem | Unread, lang: str,
                 classifier: Classifier, as_json: bool) -> Outcome:
     if isinstance(data, Problem):
         return Outcome(origin, index, problem=data)
+    if isinstance(data, Unread):
+        raise TypeError("an unread item goes through read_item first")
     results, problem = decode_guarded(origin, data, lang, classifier, index)
     if as_json:  # rendered where decoded: bytes cross process boundaries cheaply
         lines = b"".join(dumps_bytes(r.to_dict()) + b"\n" for r in results)
@@ -78,8 +80,9 @@ def run(items: Iterable[Item], lang: str, rule_files: tuple[str, ...] = (),
     """
     if jobs <= 1:
         classifier = get_classifier(rule_files)
-        for origin, index, data in items:
-            yield _decode_one(origin, index, data, lang, classifier, as_json)
+        for item in items:
+            for origin, index, data in read_item(item):
+                yield _decode_one(origin, index, data, lang, classifier, as_json)
         return
     # Imported here: the pool machinery costs ~20 ms of start-up that one process never needs.
     from concurrent.futures import ProcessPoolExecutor

@@ -23,7 +23,22 @@ MAX_FILE = MAX_MESSAGE
 ReadProblem = Problem  # what a reader yields for input it could not read
 
 
-Item = tuple[str, int, "bytes | ReadProblem"]
+class Unread:
+    """Stands for a small file's bytes in an item: whoever decodes the item reads
+    the file (a worker process, so the files of a Maildir are read in parallel and
+    never copied between processes)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "UNREAD"  # pickles as the module's one instance
+
+
+UNREAD = Unread()
+Item = tuple[str, int, "bytes | ReadProblem | Unread"]
+# Files up to this size may be left for the decoding worker to read; larger ones
+# (mbox files, as a rule) are read here and split into their mails.
+DEFER_LIMIT = 1 << 20
 
 
 def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
@@ -138,6 +153,27 @@ def read_file(path: str | os.PathLike[str]) -> Iterator[Item]:
             yield origin, 0, ReadProblem("problem_unreadable", exc.strerror or "")
 
 
-def read_all(paths: Iterable[str]) -> Iterator[Item]:
+def read_all(paths: Iterable[str], *, defer_small_files: bool = False) -> Iterator[Item]:
+    """Every item under ``paths``; with ``defer_small_files``, regular files up to
+    DEFER_LIMIT come as (path, 0, UNREAD) for the decoder to read (see read_item)."""
     for path in paths:
-        yield from read_path(path)
+        if not defer_small_files or path == "-":
+            yield from read_path(path)
+            continue
+        for file in _files_under(path) if os.path.isdir(path) else (path,):
+            try:
+                small = 0 < os.stat(file).st_size <= DEFER_LIMIT
+            except OSError:
+                small = False  # read_file reports why
+            if small:
+                yield file, 0, UNREAD
+            else:
+                yield from read_file(file)
+
+
+def read_item(item: Item) -> Iterator[Item]:
+    """The item itself, or for an UNREAD one the items of reading its file now."""
+    if item[2] is UNREAD:
+        yield from read_file(item[0])
+    else:
+        yield item
