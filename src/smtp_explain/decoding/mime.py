@@ -148,30 +148,25 @@ class Part:
     """One MIME entity: its headers, its type, and its (raw) body.
 
     A mail attached as message/rfc822 is parsed only when ``message`` is
-    first read; header look-ups go through an index built on first use.
+    first read. The header index keeps the first of repeated fields.
     """
 
     __slots__ = ("_children", "_index", "_inner", "_message", "_text", "body", "content_type",
                  "depth", "headers", "params")
 
-    def __init__(self, headers: list[tuple[str, str]], content_type: str,
-                 params: dict[str, str], body: bytes, depth: int = 0) -> None:
+    def __init__(self, headers: list[tuple[str, str]], body: bytes, depth: int = 0) -> None:
         self.headers = headers
-        self.content_type = content_type
-        self.params = params
+        self._index = dict(reversed(headers))  # built from the end: the first field wins
+        self.content_type, self.params = content_type_of(self._index.get("content-type"))
         self.body = body
         self.depth = depth
         self._children: list[Part] | None = None
-        self._index: dict[str, str] | None = None
         self._inner: bytes | None = None
         self._message: Part | None = None
         self._text: str | None = None
 
     def header(self, name: str, default: str = "") -> str:
-        index = self._index
-        if index is None:  # the first of repeated fields wins: built from the end
-            index = self._index = dict(reversed(self.headers))
-        return index.get(name, default)
+        return self._index.get(name, default)
 
     def header_all(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key == name]
@@ -251,13 +246,10 @@ def parse(data: bytes, depth: int = 0) -> Part:
     """Parse one mail (LF line endings expected: see normalize_newlines)."""
     head, body = split_head_body(data)
     headers = parse_headers(head)
-    index = dict(reversed(headers))  # the first of repeated fields wins
-    ctype, params = content_type_of(index.get("content-type"))
-    part = Part(headers, ctype, params, body, depth)
-    part._index = index
+    part = Part(headers, body, depth)
     if depth >= MAX_DEPTH:
         return part
-    if ctype in ("message/rfc822", "message/global", "message/partial"):
+    if part.content_type in ("message/rfc822", "message/global", "message/partial"):
         encoding = part.header("content-transfer-encoding").strip().lower()
         part._inner = _unbase64(body) if encoding == "base64" else body
     return part
