@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Any
 
 import re2
 
@@ -52,23 +51,15 @@ class Matcher:
         return self.raw_match(folded.encode("utf-8", "surrogatepass")) or []
 
     @cached_property
-    def _compiled(self) -> dict[int, Any]:
+    def _searchers(self) -> dict[int, Searcher]:
         return {}
 
     def find(self, index: int, folded: str) -> str:
         """The text matched by one rule (used for evidence, not in the hot path)."""
-        regexp = self._compiled.get(index)
-        if regexp is None:
-            options = re2.Options()
-            options.max_mem = 8 << 20
-            # The compiled C++ object: one call, byte offsets, no per-call wrapper work.
-            regexp = re2.compile(self.rules[index].pattern, options)._regexp
-            self._compiled[index] = regexp
-        data = folded.encode("utf-8", "surrogatepass")
-        start, end = regexp.Match(_UNANCHORED, data, 0, len(data))[0]
-        if start < 0:
-            return ""
-        return data[start:end][:600].decode("utf-8", "replace")[:200]
+        searcher = self._searchers.get(index)
+        if searcher is None:
+            searcher = self._searchers[index] = Searcher(self.rules[index].pattern)
+        return searcher.found(folded)[:200]
 
 
 class Searcher:
@@ -96,6 +87,12 @@ class Searcher:
         if start <= 0 or text.isascii():
             return start
         return len(data[:start].decode("utf-8", "surrogatepass"))
+
+    def found(self, text: str) -> str:
+        """The text of the first match, or ""."""
+        data = text.encode("utf-8", "surrogatepass")
+        start, end = self._match(_UNANCHORED, data, 0, len(data))[0]
+        return data[start:end].decode("utf-8", "replace") if start >= 0 else ""
 
     def each(self, text: str) -> Iterator[tuple[str, ...]]:
         """The groups of every non-overlapping match, left to right."""
