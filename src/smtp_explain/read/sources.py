@@ -121,15 +121,25 @@ def _files_under(path: str) -> Iterator[str]:
                 yield os.path.join(root, name)
 
 
-def read_path(path: str) -> Iterator[Item]:
+def read_path(path: str, *, defer_small_files: bool = False) -> Iterator[Item]:
+    """The items of stdin ("-"), a file, or every file under a directory; with
+    ``defer_small_files``, regular files up to DEFER_LIMIT come as (path, 0, UNREAD)
+    for the decoder to read (see read_item)."""
     if path == "-":
         yield from read_stream("-", sys.stdin.buffer)
         return
-    if os.path.isdir(path):
-        for file in _files_under(path):
+    for file in _files_under(path) if os.path.isdir(path) else (path,):
+        if defer_small_files and _is_small(file):
+            yield file, 0, UNREAD
+        else:
             yield from read_file(file)
-        return
-    yield from read_file(path)
+
+
+def _is_small(file: str) -> bool:
+    try:
+        return 0 < os.stat(file).st_size <= DEFER_LIMIT
+    except OSError:
+        return False  # read_file reports why
 
 
 def read_file(path: str | os.PathLike[str]) -> Iterator[Item]:
@@ -154,21 +164,8 @@ def read_file(path: str | os.PathLike[str]) -> Iterator[Item]:
 
 
 def read_all(paths: Iterable[str], *, defer_small_files: bool = False) -> Iterator[Item]:
-    """Every item under ``paths``; with ``defer_small_files``, regular files up to
-    DEFER_LIMIT come as (path, 0, UNREAD) for the decoder to read (see read_item)."""
     for path in paths:
-        if not defer_small_files or path == "-":
-            yield from read_path(path)
-            continue
-        for file in _files_under(path) if os.path.isdir(path) else (path,):
-            try:
-                small = 0 < os.stat(file).st_size <= DEFER_LIMIT
-            except OSError:
-                small = False  # read_file reports why
-            if small:
-                yield file, 0, UNREAD
-            else:
-                yield from read_file(file)
+        yield from read_path(path, defer_small_files=defer_small_files)
 
 
 def read_item(item: Item) -> Iterator[Item]:
