@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir" / "bsd"
+CORPUS = ROOT / "tests" / "data" / "bounces" / "maildir" / "bsd"
 CLI = Path(sys.executable).with_name("smtp-explain")
 SISIMAI = (
     "use Sisimai; my $v = Sisimai->make($ARGV[0], delivered => 1, vacation => 1) || [];"

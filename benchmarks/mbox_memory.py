@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir" / "bsd"
+CORPUS = ROOT / "tests" / "data" / "bounces" / "maildir" / "bsd"
 CLI = Path(sys.executable).with_name("smtp-explain")
 
 

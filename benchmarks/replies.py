@@ -15,7 +15,7 @@ from pathlib import Path
 from smtp_explain.decoding.bounce import decode
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir" / "bsd"
+CORPUS = ROOT / "tests" / "data" / "bounces" / "maildir" / "bsd"
 _ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _IP = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
 _ID = re.compile(r"\b[A-Za-z0-9]{10,}\b")

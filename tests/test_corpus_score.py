@@ -13,9 +13,8 @@ import pytest
 from smtp_explain import decode
 
 ROOT = Path(__file__).resolve().parent.parent
-BOUNCES = ROOT.parent / "shared" / "corpus" / "bounces"
-SCORER = ROOT.parent / "shared" / "tools" / "score_bounces.py"
-pytestmark = pytest.mark.skipif(not BOUNCES.is_dir(), reason="shared bounce corpus not present")
+BOUNCES = ROOT / "tests" / "data" / "bounces"
+SCORER = ROOT / "tests" / "data" / "bounces" / "score_bounces.py"
 
 
 def test_score_on_the_bsd_corpus(tmp_path: Path) -> None:

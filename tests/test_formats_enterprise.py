@@ -11,13 +11,13 @@ from smtp_explain.decoding.bounce import decode_mail
 from smtp_explain.decoding.mail import Delivery, Mail
 from smtp_explain.model import BounceResult
 
-BSD = Path(__file__).resolve().parent.parent.parent / "shared/corpus/bounces/maildir/bsd"
+BSD = Path(__file__).resolve().parent / "data" / "bounces" / "maildir" / "bsd"
 
 
 def _corpus(name: str) -> list[BounceResult]:
     path = BSD / name
     if not path.is_file():
-        pytest.skip(f"corpus mail {name} not present")
+        pytest.fail(f"corpus mail {name} not present")
     return decode_mail(path.read_bytes(), origin=name)
 
 

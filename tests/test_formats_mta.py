@@ -11,7 +11,7 @@ from smtp_explain.decoding.bounce import decode_mail
 from smtp_explain.decoding.formats import FORMATS
 from smtp_explain.decoding.formats.sendmail import strip_continuations
 
-BSD = Path(__file__).resolve().parent.parent.parent / "shared/corpus/bounces/maildir/bsd"
+BSD = Path(__file__).resolve().parent / "data" / "bounces" / "maildir" / "bsd"
 
 # (file, module, [(recipient, reason, status), ...]): one or two mails per layout.
 CORPUS_CASES = [
@@ -58,7 +58,7 @@ CORPUS_CASES = [
 def test_corpus_mail(name: str, module: str, expected: list[tuple[str, str, str]]) -> None:
     path = BSD / name
     if not path.is_file():
-        pytest.skip(f"{name} not in the shared corpus")
+        pytest.fail(f"{name} not in the vendored corpus")
     results = decode_mail(path.read_bytes(), origin=name)
     assert {r.decoded_by for r in results} == {module}
     assert sorted((r.recipient, r.reason, r.status) for r in results) == sorted(expected)

@@ -14,13 +14,13 @@ from smtp_explain.decoding.formats.kddi import japanese_text
 from smtp_explain.decoding.mail import Delivery, Mail
 from smtp_explain.model import BounceResult
 
-BSD = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "bounces" / "maildir"
+BSD = Path(__file__).resolve().parent / "data" / "bounces" / "maildir"
 
 
 def _corpus(name: str, folder: str = "bsd") -> list[BounceResult]:
     path = BSD / folder / name
     if not path.is_file():
-        pytest.skip(f"corpus mail {name} not present")
+        pytest.fail(f"corpus mail {name} not present")
     return decode_mail(path.read_bytes(), str(path))
 
 

@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 from smtp_explain.classify import get_classifier
 from smtp_explain.decoding.bounce import decode_mail
 
-BSD = Path(__file__).resolve().parent.parent.parent / "shared/corpus/bounces/maildir/bsd"
+BSD = Path(__file__).resolve().parent / "data" / "bounces" / "maildir" / "bsd"
 SAMPLES = sorted(BSD.glob("*.eml"))[::7] if BSD.is_dir() else []
-pytestmark = pytest.mark.skipif(not SAMPLES, reason="shared bounce corpus not present")
 
 MUTATION = st.one_of(
     st.tuples(st.just("flip"), st.integers(0, 1 << 20), st.binary(min_size=1, max_size=8)),

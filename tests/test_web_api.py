@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("jinja2")
-pytest.importorskip("python_multipart")
 from starlette.routing import Route
 from starlette.testclient import TestClient
 

@@ -39,7 +39,7 @@ from test_web_api import USER_UNKNOWN, dsn_mail  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 README_SCREENSHOT = ROOT / "docs" / "screenshot.png"
-BOUNCE = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir" / "bsd" / "lhost-postfix-01.eml"
+BOUNCE = ROOT / "tests" / "data" / "bounces" / "maildir" / "bsd" / "lhost-postfix-01.eml"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -9,8 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("jinja2")
 from starlette.testclient import TestClient
 
 from smtp_explain import catalog
