@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from smtp_explain import decode
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from starlette.testclient import TestClient
 
 from smtp_explain import catalog

@@ -64,7 +64,10 @@ _HOST_NAMED = re.compile(
 )
 _ADDRESS = re.compile(r"(?<![\w.+=-])[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
-MAX_SCAN = 1 << 20
+# Facts are read from the head of a text: a reply, a client's dialog or a bounce
+# states its codes, command, host and addresses early. The whole text (up to the
+# caller's cap) is still classified.
+MAX_SCAN = 256 << 10
 
 
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
@@ -156,15 +159,15 @@ def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
     if "@" not in text:
         return ()
     seen: dict[str, None] = {}
-    for found in _ADDRESS.finditer(text):
+    for number, found in enumerate(_ADDRESS.finditer(text)):
         seen.setdefault(found.group(0).strip(".").lower(), None)
-        if len(seen) >= limit:
+        if len(seen) >= limit or number >= MAX_CANDIDATES:
             break
     return tuple(seen)
 
 
 def extract(text: str) -> Facts:
-    """All facts of one pasted text; only the first MiB is looked at."""
+    """All facts of one pasted text; only its first MAX_SCAN characters are looked at."""
     text = text[:MAX_SCAN]
     code = find_reply_code(text)
     return Facts(

@@ -3,10 +3,20 @@
 All patterns (rules, blocklists, providers) are compiled once into a single
 RE2 set; one scan of a text returns the indexes of every pattern found in it.
 RE2 guarantees time linear in the input, whatever the patterns.
+
+Windowed patterns (``A.{0,200}B``: two phrases within a bounded distance) are
+linear too, but a counted gap makes the set's automaton track every open
+window; text that opens such windows again and again without closing them
+thrashes its state cache (about 2.4 s per MB with nine such rules, against
+a few ms without). So they are matched in two phases: the set looks only for
+their two phrases, and where both occur, the whole pattern is checked in a
+bounded window around each occurrence of the second phrase (at most
+``MAX_WINDOWS`` of them per text, so the work per text is bounded as well).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 
@@ -26,7 +36,81 @@ def fold(text: str) -> str:
         text[-1:] != " "
     ):
         return text
-    return " ".join(text.split())
+    # Only the white space that is not already a single space is rewritten (a
+    # 1 MB text of ordinary words has few such runs: ~10x faster than split/join).
+    return _NOT_SINGLE_SPACE.sub(" ", text).strip()
+
+
+_NOT_SINGLE_SPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
+MIN_WINDOW = 8  # a counted gap this wide or wider is matched in two phases
+MAX_WINDOWS = 256  # windows checked per windowed rule and text
+# Bytes around an occurrence of the second phrase that a match can span: the first
+# phrase and the gap before it (a gap counts characters, up to 4 bytes each in
+# UTF-8), the rest of the pattern after it.
+WINDOW_BEFORE = 2048
+WINDOW_AFTER = 1024
+
+
+def split_window(pattern: str) -> tuple[str, str] | None:
+    """(first phrase, second phrase) of a pattern with a wide counted gap at its top
+    level (``A.{0,80}B``, ``A[^()]{0,120}B``), else None. The second phrase is what
+    follows the gap up to the next wide gap, if any."""
+    gaps = _top_level_gaps(pattern)
+    if not gaps:
+        return None
+    head = pattern[:gaps[0][0]]
+    # The segments after each gap; the first one that is more than a character or two
+    # (a lone ">" occurs everywhere), else the last one.
+    ends = [end for _, end in gaps]
+    follows = [start for start, _ in gaps[1:]] + [len(pattern)]
+    segments = [pattern[end:stop] for end, stop in zip(ends, follows, strict=True)]
+    tail = next((seg for seg in segments if len(seg.strip()) >= 4), segments[-1])
+    if not head.strip() or not tail.strip():
+        return None
+    return head, tail
+
+
+def _top_level_gaps(pattern: str) -> list[tuple[int, int]]:
+    """Spans of ``.{m,n}`` / ``[^...]{m,n}`` (n >= MIN_WINDOW) outside any group."""
+    gaps: list[tuple[int, int]] = []
+    depth = 0
+    i = 0
+    size = len(pattern)
+    while i < size:
+        char = pattern[i]
+        atom_start = i
+        if char == "\\":
+            i += 2
+            continue
+        if char == "(":
+            depth += 1
+            i += 1
+            continue
+        if char == ")":
+            depth -= 1
+            i += 1
+            continue
+        if char == "[":
+            j = i + 1
+            if j < size and pattern[j] == "^":
+                j += 1
+            if j < size and pattern[j] == "]":
+                j += 1
+            while j < size and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        else:
+            i += 1
+        negated = char == "[" and pattern[atom_start + 1:atom_start + 2] == "^"
+        if depth == 0 and (char == "." or negated) and pattern[i:i + 1] == "{":
+            close = pattern.find("}", i)
+            bounds = pattern[i + 1:close].split(",") if close > 0 else []
+            if len(bounds) == 2 and bounds[1].isdigit() and int(bounds[1]) >= MIN_WINDOW:
+                gaps.append((atom_start, close + 1))
+                i = close + 1
+    return gaps
 
 
 class Matcher:
@@ -37,14 +121,47 @@ class Matcher:
         options = re2.Options()
         options.max_mem = MAX_MEM
         self._set = re2.Set.SearchSet(options)
-        for rule in self.rules:
-            self._set.Add(rule.pattern)
+        # Entry i of the set is rule i's pattern, or for a windowed rule its first
+        # phrase; the second phrases of windowed rules follow all the rules.
+        self._windowed: dict[int, tuple[int, Searcher, Searcher]] = {}
+        tails: list[tuple[int, str]] = []
+        for index, rule in enumerate(self.rules):
+            parts = split_window(rule.pattern)
+            if parts is None:
+                self._set.Add(rule.pattern)
+                continue
+            head, tail = parts
+            self._set.Add(head)
+            tails.append((index, tail))
+        for offset, (index, tail) in enumerate(tails):
+            self._set.Add(tail)
+            self._windowed[index] = (len(self.rules) + offset, Searcher(tail),
+                                     Searcher(self.rules[index].pattern))
+        self._count = len(self.rules)
         if self.rules:
             self._set.Compile()
         # The C++ set itself, called with bytes: no per-call wrapper.
-        self.raw_match: Callable[[bytes], list[int] | None] = (
+        set_match: Callable[[bytes], list[int] | None] = (
             self._set._set.Match if self.rules else (lambda _data: None)
         )
+        self.raw_match: Callable[[bytes], list[int] | None] = (
+            self._match_windowed if self._windowed else set_match)
+        self._set_match = set_match
+        self._windowed_ids = frozenset(self._windowed)
+
+    def _match_windowed(self, data: bytes) -> list[int] | None:
+        found = self._set_match(data)
+        if not found or (self._windowed_ids.isdisjoint(found) and max(found) < self._count):
+            return found
+        present = set(found)
+        out = []
+        for index in found:
+            if index >= self._count:
+                continue
+            window = self._windowed.get(index)
+            if window is None or (window[0] in present and _in_window(window, data)):
+                out.append(index)
+        return out
 
     def scan(self, folded: str) -> list[int]:
         """Indexes of every rule whose pattern occurs in the folded text."""
@@ -56,10 +173,37 @@ class Matcher:
 
     def find(self, index: int, folded: str) -> str:
         """The text matched by one rule (used for evidence, not in the hot path)."""
+        window = self._windowed.get(index)
+        if window is not None:
+            data = folded.encode("utf-8", "surrogatepass")
+            span = _window_span(window, data)
+            return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
         searcher = self._searchers.get(index)
         if searcher is None:
             searcher = self._searchers[index] = Searcher(self.rules[index].pattern)
         return searcher.found(folded)[:200]
+
+
+def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
+    """Where a windowed rule matches, looked for around at most MAX_WINDOWS occurrences
+    of its second phrase; None when it does not."""
+    _, tail, whole = window
+    end = len(data)
+    checked_to = 0
+    for count, (start, stop) in enumerate(tail.spans(data)):
+        if count >= MAX_WINDOWS:
+            break
+        low = max(checked_to, start - WINDOW_BEFORE)
+        high = min(end, stop + WINDOW_AFTER)
+        span = whole.span_in(data, low, high)
+        if span is not None:
+            return span
+        checked_to = max(low, start)  # a match that starts earlier was already looked for
+    return None
+
+
+def _in_window(window: tuple[int, Searcher, Searcher], data: bytes) -> bool:
+    return _window_span(window, data) is not None
 
 
 class Searcher:
@@ -93,6 +237,23 @@ class Searcher:
         data = text.encode("utf-8", "surrogatepass")
         start, end = self._match(_UNANCHORED, data, 0, len(data))[0]
         return data[start:end].decode("utf-8", "replace") if start >= 0 else ""
+
+    def spans(self, data: bytes) -> Iterator[tuple[int, int]]:
+        """Byte spans of every non-overlapping match in UTF-8 data, left to right."""
+        end = len(data)
+        pos = 0
+        while pos <= end:
+            start, stop = self._match(_UNANCHORED, data, pos, end)[0]
+            if start < 0:
+                return
+            yield start, stop
+            pos = stop if stop > start else stop + 1
+
+    def span_in(self, data: bytes, low: int, high: int) -> tuple[int, int] | None:
+        """The first match inside data[low:high] (the bytes around it still count for
+        \\b and ^), or None."""
+        start, stop = self._match(_UNANCHORED, data, low, high)[0]
+        return (start, stop) if start >= 0 else None
 
     def each(self, text: str) -> Iterator[tuple[str, ...]]:
         """The groups of every non-overlapping match, left to right."""

@@ -1,0 +1,57 @@
+"""The two-phase matching of windowed rules gives exactly what one search per pattern gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtp_explain.matcher import Matcher, Searcher, fold, split_window
+from smtp_explain.rules import Rule, builtin_rules
+
+WINDOWED = [r for r in builtin_rules() if split_window(r.pattern)]
+# Words of the windowed rules' phrases, plus the characters their gaps may not cross.
+WORDS = sorted({w for r in WINDOWED for w in r.pattern.replace("\\b", " ").replace("\\", "")
+                .replace("(?:", " ").replace(")", " ").replace("|", " ").split() if w.isalpha()}
+               | {"5.7.28", "4.7.28", "5.6.11", "(", ")", ".", ">", ":", "550", "mail", "from:<a@b>",
+                  "(in reply to mail from command)", "x" * 90})
+MATCHER = Matcher(WINDOWED)
+SINGLE = [Searcher(r.pattern) for r in WINDOWED]
+
+
+def test_the_windowed_builtin_rules_are_found() -> None:
+    assert len(WINDOWED) >= 8
+    for rule in WINDOWED:
+        head, tail = split_window(rule.pattern) or ("", "")
+        assert head and tail, rule.id
+
+
+def test_split_window_reads_only_top_level_wide_gaps() -> None:
+    assert split_window(r"abc.{0,80}def") == ("abc", "def")
+    assert split_window(r"abc[^()]{0,120}\(def\)") == ("abc", r"\(def\)")
+    assert split_window(r"abc.{0,3}def") is None  # narrow: the set handles it
+    assert split_window(r"(?:abc.{0,80}def)?") is None  # inside a group
+    assert split_window(r"[.{]{0,80}x") is None  # a class that is not negated
+    assert split_window(r"a\.{0,80}b") is None  # an escaped dot
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60))
+def test_two_phase_equals_one_search_per_pattern(words: list[str]) -> None:
+    text = fold(" ".join(words))
+    expected = [i for i, s in enumerate(SINGLE) if s.first(text) >= 0]
+    assert sorted(MATCHER.scan(text)) == expected
+
+
+def test_windowed_rule_found_far_into_a_long_text() -> None:
+    rules = [Rule("rule", "w", r"\bstart here\b.{0,40}\bend here\b", "blocked", 0)]
+    matcher = Matcher(rules)
+    noise = "start here " * 5000 + "end " * 5000
+    assert matcher.scan(fold(noise + "start here and then end here")) == [0]
+    assert matcher.scan(fold(noise + "start here" + " filler" * 10 + " end here")) == []
+    assert matcher.find(0, fold("x start here, end here y")) == "start here, end here"
+
+
+def test_adversarial_text_is_still_classified() -> None:
+    text = " ".join(["address not found", "5.7.28", "has been blocked", "does not exist",
+                     "after mail from:<a@b>", "is", "(x)"] * 20000)
+    assert MATCHER.scan(fold(text)) == []
