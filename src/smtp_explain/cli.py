@@ -1,7 +1,7 @@
 """The ``smtp-explain`` command: a thin shell over the library functions.
 
-Exit codes: 0 explained, 1 not classified / unknown code / skipped input,
-2 usage errors.
+Exit codes: 0 explained / all input read, 1 not classified / unknown code / some
+input skipped (with a warning), 2 usage errors, 3 an internal error (always a bug).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from smtp_explain.cli_language import argparse_speaks, early_language
 SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve")
 MAX_STDIN = 1 << 20
 MAX_LINE = 64 << 10
-EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -114,8 +114,18 @@ def _iter_lines(source: str, lang: str) -> Iterator[str]:
             raise UsageError(catalog.ui(lang, "usage_cannot_read").format(
                 detail=f"{source}: {exc.strerror}")) from None
     with stream:
-        for raw in stream:
-            line = raw[:MAX_LINE].decode("utf-8", errors="replace").strip()
+        while True:
+            # readline with a limit: a 200 MB line is read in MAX_LINE pieces, the
+            # first explained and the rest skipped, never held whole.
+            raw = stream.readline(MAX_LINE)
+            if not raw:
+                return
+            if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+                while True:
+                    rest = stream.readline(MAX_LINE)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+            line = raw.decode("utf-8", errors="replace").strip()
             if line:
                 yield line
 
@@ -235,7 +245,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     items = read_all(args.paths, defer_small_files=args.jobs > 1)
     for outcome in run(items, lang, rule_files, args.jobs, as_json=args.json_lines):
         if outcome.problem:
-            skipped += 1
+            skipped += outcome.problem.lost
             where = f"{outcome.origin}#{outcome.index}" if outcome.index else outcome.origin
             print(f"smtp-explain: {where}: {outcome.problem.text(lang)}", file=sys.stderr)
         if args.json_lines:
@@ -272,8 +282,27 @@ COMMANDS = {"explain": cmd_explain, "code": cmd_code, "reasons": cmd_reasons,
             "bounce": cmd_bounce, "serve": cmd_serve}
 
 
+def _text_argument(value: str) -> str:
+    """A command-line argument as text: bytes that were not UTF-8 (which Python keeps
+    as lone surrogates) become U+FFFD, so nothing downstream meets them."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run the command; exit 3 (with one line) only for a bug, never a traceback."""
+    try:
+        return _main(argv)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return _die(f"internal error (a bug, please report it): {type(exc).__name__}: "
+                    f"{str(exc)[:200]}", EXIT_INTERNAL)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    args_list = [_text_argument(a) for a in (sys.argv[1:] if argv is None else argv)]
     if args_list and args_list[0] not in SUBCOMMANDS and args_list[0] not in (
         "-h", "--help", "--version"
     ):

@@ -26,19 +26,11 @@ from smtp_explain.model import (
     ReplyClass,
     Retry,
 )
+from smtp_explain.untrusted import clean_input
 
 MAX_INPUT_ECHO = 4096
 _REPLY_SHAPE = re.compile(r"[1-5]\d\d")
 _STATUS_SHAPE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
-
-
-def clean_input(text: str | bytes) -> str:
-    """Untrusted input to text: decode bytes leniently, drop NULs and control noise."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    if "\x00" in text:
-        text = text.replace("\x00", " ")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def reply_class_of(reply_code: str | None, status: str | None) -> ReplyClass:

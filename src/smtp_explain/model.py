@@ -23,10 +23,12 @@ CLASS_BY_DIGIT: dict[str, ReplyClass] = {
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Why an input was skipped, as a text key of ui.toml (any language) plus a detail."""
+    """Why an input was skipped or cut, as a text key of ui.toml (any language) plus a
+    detail. ``lost`` is False for a note that loses nothing (a mail that is no bounce)."""
 
     key: str
     detail: str = ""
+    lost: bool = True
 
     def text(self, lang: str = "en") -> str:
         from smtp_explain import catalog

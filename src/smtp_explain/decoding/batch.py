@@ -54,11 +54,14 @@ def _decode_one(origin: str, index: int, data: bytes | Problem | Unread, lang: s
         return Outcome(origin, index, problem=data)
     if isinstance(data, Unread):
         raise TypeError("an unread item goes through read_item first")
-    results, problem = decode_guarded(origin, data, lang, classifier, index)
-    if as_json:  # rendered where decoded: bytes cross process boundaries cheaply
-        lines = b"".join(dumps_bytes(r.to_dict()) + b"\n" for r in results)
-        return Outcome(origin, index, problem=problem, json_lines=lines)
-    return Outcome(origin, index, tuple(results), problem)
+    try:
+        results, problem = decode_guarded(origin, data, lang, classifier, index)
+        if as_json:  # rendered where decoded: bytes cross process boundaries cheaply
+            lines = b"".join(dumps_bytes(r.to_dict()) + b"\n" for r in results)
+            return Outcome(origin, index, problem=problem, json_lines=lines)
+        return Outcome(origin, index, tuple(results), problem)
+    except Exception as exc:  # the last guard (output included): one mail, never the batch
+        return Outcome(origin, index, problem=Problem("problem_undecodable", type(exc).__name__))
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:

@@ -19,6 +19,7 @@ from smtp_explain.classify import UNDEFINED, Classifier, get_classifier
 from smtp_explain.decoding import formats, signs
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding.mime import MAX_TEXT
 from smtp_explain.explanation import decide_hard_bounce, reply_class_of
 from smtp_explain.extract import find_command
 from smtp_explain.model import BounceResult, Problem
@@ -133,8 +134,11 @@ def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, 
 def decode_mail(data: bytes, origin: str = "", lang: str = "en",
                 classifier: Classifier | None = None, index: int = 0) -> list[BounceResult]:
     """All bounced recipients of one mail; [] when the mail is not a bounce."""
-    mail = Mail(data)
-    classifier = classifier or get_classifier()
+    return _decode(Mail(data), origin, lang, classifier or get_classifier(), index)
+
+
+def _decode(mail: Mail, origin: str, lang: str, classifier: Classifier,
+            index: int) -> list[BounceResult]:
     found: list[Delivery] = []
     decoded_by = ""
     for module in formats.candidates(mail):
@@ -187,9 +191,17 @@ ProblemHandler = Callable[[str, str], None]
 
 def decode_guarded(origin: str, data: bytes, lang: str, classifier: Classifier,
                    index: int = 0) -> tuple[list[BounceResult], Problem | None]:
-    """decode_mail that never raises: an undecodable mail becomes a Problem."""
+    """decode_mail that never raises: an undecodable mail becomes a Problem, a mail cut
+    by a size limit comes with one (its unread recipients are lost), and a mail that
+    is no bounce with a note (``lost`` False)."""
     try:
-        return decode_mail(data, origin, lang, classifier, index), None
+        mail = Mail(data)
+        results = _decode(mail, origin, lang, classifier, index)
+        if mail.cut:
+            return results, Problem("problem_cut", f"{MAX_TEXT >> 10}")
+        if not results:
+            return results, Problem("problem_no_bounce", lost=False)
+        return results, None
     except RecursionError:
         return [], Problem("problem_nested")
     except Exception as exc:  # untrusted input: report, never crash the batch
@@ -225,6 +237,6 @@ def decode(
             results: list[BounceResult] = []
         else:
             results, problem = decode_guarded(origin, data, lang, classifier, index)
-        if problem is not None and on_problem is not None:
+        if problem is not None and problem.lost and on_problem is not None:
             on_problem(f"{origin}#{index}" if index else origin, problem.message)
         yield from results

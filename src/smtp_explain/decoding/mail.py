@@ -116,6 +116,13 @@ class Mail:
     def parts(self) -> list[Part]:
         return self.root.walk()
 
+    @property
+    def cut(self) -> bool:
+        """Whether a size limit left part of this bounce unread: a text part longer
+        than MAX_TEXT, or parts beyond MAX_PARTS / MAX_TOTAL_PARTS. Recipients in the
+        unread part are not reported, so callers warn."""
+        return any(part.cut for part in self.parts)
+
     def first_part(self, *types: str) -> Part | None:
         for part in self.parts:
             if part.content_type in types:

@@ -14,9 +14,12 @@ import codecs
 import quopri
 import re
 
+from smtp_explain.untrusted import safe_text
+
 MAX_DEPTH = 12
-MAX_PARTS = 64
-MAX_TEXT = 256 << 10
+MAX_PARTS = 64  # parts of one multipart entity
+MAX_TOTAL_PARTS = 512  # parts of one mail, all levels together
+MAX_TEXT = 256 << 10  # text decoded per part; a longer part is cut (Part.cut says so)
 MAX_HEADER_BLOCK = 256 << 10
 
 _PARAM = re.compile(rb';\s*([a-z0-9*_.-]{1,40})\s*=\s*(?:"([^"]{0,500})"|([^\s;"]{0,500}))', re.I)
@@ -40,33 +43,50 @@ def normalize_newlines(data: bytes) -> bytes:
     return data
 
 
-def decode_charset(data: bytes, charset: str | None) -> str:
-    """Bytes to text in the declared charset; unknown or wrong charsets never fail."""
-    name = (charset or "utf-8").strip().strip('"').lower() or "utf-8"
-    if name in ("us-ascii", "ascii", "unknown-8bit", "x-unknown", "8bit", "default"):
-        name = "utf-8"
+# Codecs Python has that are no mail charset: they transform text (idna, punycode,
+# the escape codecs), always fail (undefined) or are bytes-to-bytes.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape",
+                           "undefined", "palmos", "mbcs", "oem"})
+_LABEL = re.compile(r"[a-z0-9][a-z0-9_.:+-]{0,39}")
+def charset_codec(charset: str | None) -> str:
+    """The codec for a declared charset label; "utf-8" when the label is missing,
+    malformed (NULs, control characters, junk) or names no text encoding."""
+    label = (charset or "").strip().strip('"').strip("'").lower()
+    found = _LABEL.match(label)
+    label = found.group(0) if found else ""
+    if not label or label in ("us-ascii", "ascii", "unknown-8bit", "x-unknown", "8bit",
+                              "default"):
+        return "utf-8"
     try:
-        codecs.lookup(name)
-    except LookupError:
-        name = "utf-8"
-    if name in ("iso-2022-jp", "csiso2022jp") and not data.isascii():
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return "utf-8"
+    if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
+        return "utf-8"
+    return info.name
+
+
+def decode_charset(data: bytes, charset: str | None) -> str:
+    """Bytes to text in the declared charset; unknown or wrong charsets never fail.
+
+    Strict decoding in the declared charset first, then UTF-8, then the declared
+    charset with replacement characters; a codec that fails in any other way
+    falls back to UTF-8 with replacements. The result never holds lone surrogates.
+    """
+    name = charset_codec(charset)
+    if name in ("iso2022_jp",) and not data.isascii():
         # Labelled ISO-2022-JP (7-bit) but carrying 8-bit bytes: really EUC-JP or Shift_JIS.
         for guess in ("euc-jp", "cp932"):
             try:
-                return data.decode(guess)
+                return safe_text(data.decode(guess))
             except UnicodeDecodeError:
                 continue
-    try:
-        return data.decode(name)
-    except UnicodeDecodeError:
-        if name != "utf-8":
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        return data.decode(name, errors="replace")
-    except Exception:  # a broken codec implementation; never let it escape
-        return data.decode("utf-8", errors="replace")
+    for attempt, errors in ((name, "strict"), ("utf-8", "strict"), (name, "replace")):
+        try:
+            return safe_text(data.decode(attempt, errors))
+        except Exception:  # UnicodeError, or a codec that breaks in its own way
+            continue
+    return safe_text(data.decode("utf-8", "replace"))
 
 
 def _decode_word(found: re.Match[str]) -> str:
@@ -151,10 +171,11 @@ class Part:
     first read. The header index keeps the first of repeated fields.
     """
 
-    __slots__ = ("_children", "_index", "_inner", "_message", "_text", "body", "content_type",
-                 "depth", "headers", "params")
+    __slots__ = ("_budget", "_children", "_index", "_inner", "_message", "_text", "body",
+                 "content_type", "cut", "depth", "headers", "params")
 
-    def __init__(self, headers: list[tuple[str, str]], body: bytes, depth: int = 0) -> None:
+    def __init__(self, headers: list[tuple[str, str]], body: bytes, depth: int = 0,
+                 budget: list[int] | None = None) -> None:
         self.headers = headers
         self._index = dict(reversed(headers))  # built from the end: the first field wins
         self.content_type, self.params = content_type_of(self._index.get("content-type"))
@@ -164,6 +185,10 @@ class Part:
         self._inner: bytes | None = None
         self._message: Part | None = None
         self._text: str | None = None
+        self.cut = False  # whether text() had to leave out the end of a long body
+        # Parts this mail may still split into, shared by all its parts: nesting and
+        # wide multiparts together never make more than MAX_TOTAL_PARTS objects.
+        self._budget = budget if budget is not None else [MAX_TOTAL_PARTS]
 
     def header(self, name: str, default: str = "") -> str:
         return self._index.get(name, default)
@@ -178,9 +203,13 @@ class Part:
             self._children = []
             if self.content_type.startswith("multipart/") and self.depth < MAX_DEPTH:
                 boundary = self.params.get("boundary", "").encode("utf-8", "replace")
-                if boundary:
-                    self._children = [parse(chunk, self.depth + 1)
-                                      for chunk in _split_multipart(self.body, boundary)]
+                limit = min(MAX_PARTS, self._budget[0])
+                if boundary and limit > 0:
+                    chunks, more = _split_multipart(self.body, boundary, limit)
+                    self.cut = more  # parts beyond the limits are left unread
+                    self._budget[0] -= len(chunks)
+                    self._children = [parse(chunk, self.depth + 1, self._budget)
+                                      for chunk in chunks]
         return self._children
 
     @children.setter
@@ -191,7 +220,7 @@ class Part:
     def message(self) -> Part | None:
         """The parsed mail inside a message/rfc822 part (None for other parts)."""
         if self._message is None and self._inner is not None:
-            self._message = parse(self._inner, self.depth + 1)
+            self._message = parse(self._inner, self.depth + 1, self._budget)
             self._inner = None
         return self._message
 
@@ -204,6 +233,7 @@ class Part:
                 body = _unbase64(body[: MAX_TEXT * 2])
             elif encoding == "quoted-printable":
                 body = quopri.decodestring(body[: MAX_TEXT * 2])
+            self.cut = len(body) > MAX_TEXT
             self._text = decode_charset(body[:MAX_TEXT], self.params.get("charset"))
         return self._text
 
@@ -225,28 +255,33 @@ def _unbase64(data: bytes) -> bytes:
         return b""
 
 
-def _split_multipart(body: bytes, boundary: bytes) -> list[bytes]:
-    """Body parts between boundary lines; a missing closing boundary is tolerated."""
+def _split_multipart(body: bytes, boundary: bytes,
+                     limit: int = MAX_PARTS) -> tuple[list[bytes], bool]:
+    """Body parts between boundary lines (at most ``limit``), and whether more parts
+    were left unread; a missing closing boundary is tolerated. Walks the delimiters one by one, so a body of millions
+    of tiny parts costs no more than the parts kept."""
     delimiter = b"\n--" + boundary
-    chunks = (b"\n" + body).split(delimiter)
+    text = b"\n" + body
     parts: list[bytes] = []
-    for chunk in chunks[1:]:
-        if chunk.startswith(b"--"):
+    at = text.find(delimiter)
+    while at >= 0 and len(parts) < limit:
+        start = at + len(delimiter)
+        if text.startswith(b"--", start):
             break
-        newline = chunk.find(b"\n")
-        if newline < 0:
-            continue
-        parts.append(chunk[newline + 1 :])
-        if len(parts) >= MAX_PARTS:
-            break
-    return parts
+        following = text.find(delimiter, start)
+        newline = text.find(b"\n", start, following if following >= 0 else len(text))
+        if newline >= 0:
+            parts.append(text[newline + 1:following if following >= 0 else len(text)])
+        at = following
+    more = at >= 0 and not text.startswith(b"--", at + len(delimiter))
+    return parts, more
 
 
-def parse(data: bytes, depth: int = 0) -> Part:
+def parse(data: bytes, depth: int = 0, budget: list[int] | None = None) -> Part:
     """Parse one mail (LF line endings expected: see normalize_newlines)."""
     head, body = split_head_body(data)
     headers = parse_headers(head)
-    part = Part(headers, body, depth)
+    part = Part(headers, body, depth, budget)
     if depth >= MAX_DEPTH:
         return part
     if part.content_type in ("message/rfc822", "message/global", "message/partial"):

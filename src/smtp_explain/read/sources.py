@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -121,15 +122,30 @@ def _files_under(path: str) -> Iterator[str]:
                 yield os.path.join(root, name)
 
 
+def _is_regular(file: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(file).st_mode)
+    except OSError:
+        return True  # read_file reports why it cannot be read
+
+
 def read_path(path: str, *, defer_small_files: bool = False) -> Iterator[Item]:
     """The items of stdin ("-"), a file, or every file under a directory; with
     ``defer_small_files``, regular files up to DEFER_LIMIT come as (path, 0, UNREAD)
-    for the decoder to read (see read_item)."""
+    for the decoder to read (see read_item).
+
+    Inside a directory only regular files are read: a FIFO would block forever and a
+    device never ends, so they are reported and skipped. A path given by name is
+    read whatever it is (``<(command)`` gives a pipe), up to MAX_FILE.
+    """
     if path == "-":
         yield from read_stream("-", sys.stdin.buffer)
         return
-    for file in _files_under(path) if os.path.isdir(path) else (path,):
-        if defer_small_files and _is_small(file):
+    walked = os.path.isdir(path)
+    for file in _files_under(path) if walked else (path,):
+        if walked and not _is_regular(file):
+            yield file, 0, ReadProblem("problem_not_regular")
+        elif defer_small_files and _is_small(file):
             yield file, 0, UNREAD
         else:
             yield from read_file(file)
