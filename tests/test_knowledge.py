@@ -116,10 +116,10 @@ def test_parsed_snapshot_follows_file_changes(tmp_path: Path,
     source = tmp_path / "facts.toml"
     source.write_text('a = 1\n')
     assert catalog.load_toml(source) == {"a": 1}
-    assert list((tmp_path / "cache").rglob("*.marshal"))
+    assert list((tmp_path / "cache").rglob("*.snapshot"))
     assert catalog.load_toml(source) == {"a": 1}
     source.write_text('a = 22\n')
     assert catalog.load_toml(source) == {"a": 22}
-    for snapshot in (tmp_path / "cache").rglob("*.marshal"):
+    for snapshot in (tmp_path / "cache").rglob("*.snapshot"):
         snapshot.write_bytes(b"garbage")
     assert catalog.load_toml(source) == {"a": 22}

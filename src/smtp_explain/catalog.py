@@ -6,6 +6,7 @@ any particular code or reason: it only reads what ``knowledge/`` holds.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sys
@@ -37,40 +38,72 @@ def _cache_dir() -> Path | None:
     return Path(base) / "smtp-explain" / f"py{sys.version_info[0]}{sys.version_info[1]}"
 
 
+_SNAPSHOT_MAGIC = b"smtp-explain-snapshot-1\n"
+_DIGEST = 32
+MAX_SNAPSHOT = 64 << 20
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+def _read_snapshot(snapshot: Path, source_digest: bytes) -> dict[str, Any] | None:
+    """The parsed data stored in a snapshot, or None when it is missing, stale, cut,
+    corrupt or foreign. The snapshot names the digest of the TOML bytes it was made
+    from and the digest of its own payload; both are checked, and its size bounded,
+    before marshal reads a byte (marshal trusts its input: a corrupt length field can
+    make it allocate gigabytes)."""
+    try:
+        with snapshot.open("rb") as stream:
+            blob = stream.read(MAX_SNAPSHOT + 1)
+    except OSError:
+        return None
+    head = len(_SNAPSHOT_MAGIC) + 2 * _DIGEST
+    if len(blob) > MAX_SNAPSHOT or len(blob) <= head or not blob.startswith(_SNAPSHOT_MAGIC):
+        return None
+    stored_source = blob[len(_SNAPSHOT_MAGIC):len(_SNAPSHOT_MAGIC) + _DIGEST]
+    stored_payload = blob[len(_SNAPSHOT_MAGIC) + _DIGEST:head]
+    payload = blob[head:]
+    if stored_source != source_digest or stored_payload != _digest(payload):
+        return None
+    try:
+        data = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, through a marshal snapshot keyed by its size and mtime.
+    """Parse a TOML file, through a marshal snapshot keyed by the file's own bytes.
 
     Parsing the knowledge files takes tens of milliseconds; reading a snapshot
     takes one. Any problem with the cache simply means parsing again.
     """
     try:
-        stat = path.stat()
+        source = path.read_bytes()
     except FileNotFoundError as exc:
         raise KnowledgeError(f"missing knowledge file {path}") from exc
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
     cache = _cache_dir()
     snapshot = None
+    source_digest = _digest(source)
     if cache is not None:
         digest = zlib.crc32(str(path).encode("utf-8", "surrogatepass"))
-        snapshot = cache / f"{path.stem}-{digest:08x}.marshal"
-        try:
-            stored_key, data = marshal.loads(snapshot.read_bytes())
-            if tuple(stored_key) == key:
-                return data  # type: ignore[no-any-return]
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+        snapshot = cache / f"{path.stem}-{digest:08x}.snapshot"
+        data = _read_snapshot(snapshot, source_digest)
+        if data is not None:
+            return data
     import tomllib  # only when the snapshot is missing or stale: it costs start-up time
 
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(source.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
     if snapshot is not None:
         try:
             snapshot.parent.mkdir(parents=True, exist_ok=True)
             temporary = snapshot.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps((key, data)))
+            payload = marshal.dumps(data)
+            temporary.write_bytes(_SNAPSHOT_MAGIC + source_digest + _digest(payload) + payload)
             os.replace(temporary, snapshot)
         except (OSError, ValueError):
             pass

@@ -270,6 +270,9 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
         raise UsageError(catalog.ui(lang, "usage_max_upload"))
     if args.workers < 1:
         raise UsageError(catalog.ui(lang, "usage_workers"))
+    from smtp_explain.classify import get_classifier
+
+    get_classifier()  # a broken SMTP_EXPLAIN_RULES file: one line and exit 2, before serving
     url = f"http://{args.host}:{args.port}/"
     print(f"smtp-explain: {catalog.ui(lang, 'serving').format(url=url)}",
           file=sys.stderr)

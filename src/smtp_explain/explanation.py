@@ -29,6 +29,10 @@ from smtp_explain.model import (
 from smtp_explain.untrusted import clean_input
 
 MAX_INPUT_ECHO = 4096
+# The text explained: a reply, a dialog or a pasted bounce fits many times over; the
+# CLI (standard input), the web and the API all stop here, so the work per text is
+# bounded (~0.1 s for the worst 1 MB).
+MAX_TEXT = 1 << 20
 _REPLY_SHAPE = re.compile(r"[1-5]\d\d")
 _STATUS_SHAPE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
 
@@ -134,7 +138,7 @@ def explain(
     ``rules`` names extra rule files that win over the built-in ones.
     """
     lang = catalog.pick_language(lang)
-    text = clean_input(text)
+    text = clean_input(text[:MAX_TEXT])
     facts = extract(text)
     result = get_classifier(rules).classify(text, facts.reply_code, facts.status)
     reply_class = reply_class_of(facts.reply_code, facts.status)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,19 +85,51 @@ def check_pattern(pattern: str) -> str | None:
         detail = exc.args[0] if exc.args else exc
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        return f"pattern {pattern!r} is not valid RE2 syntax (linear-time regex): {detail}"
+        return (f"pattern {_shown(pattern)} is not valid RE2 syntax (linear-time regex): "
+                f"{str(detail)[:200]}")
     return None
+
+
+MAX_RULE_FILE = 4 << 20  # bytes; the built-in rules together are ~200 KB
+MAX_SHOWN = 80  # characters of a pattern or value quoted in an error
+
+
+def _shown(value: object) -> str:
+    """A value quoted in a one-line error, cut to MAX_SHOWN characters."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+
+
+def _read_rule_file(name: str) -> str:
+    """The text of a rule file: regular files only (a FIFO would block, /dev/zero never
+    ends), at most MAX_RULE_FILE bytes, UTF-8."""
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise RuleFileError(name, None, "no such rule file") from None
+    except OSError as exc:
+        raise RuleFileError(name, None, f"cannot read rule file: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise RuleFileError(name, None, "not a regular file") from None
+    if info.st_size > MAX_RULE_FILE:
+        raise RuleFileError(name, None, f"larger than {MAX_RULE_FILE >> 20} MiB") from None
+    try:
+        with open(name, "rb") as stream:
+            data = stream.read(MAX_RULE_FILE + 1)
+    except OSError as exc:
+        raise RuleFileError(name, None, f"cannot read rule file: {exc.strerror}") from None
+    if len(data) > MAX_RULE_FILE:
+        raise RuleFileError(name, None, f"larger than {MAX_RULE_FILE >> 20} MiB") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(name, None, f"not UTF-8 (byte {exc.start})") from None
 
 
 def parse_rule_file(path: str | os.PathLike[str], *, user: bool) -> list[Rule]:
     """Read one ``[[rules]]`` file, raising RuleFileError with file and line."""
     name = os.fspath(path)
-    try:
-        raw = Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RuleFileError(name, None, "no such rule file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(name, None, f"cannot read rule file: {exc}") from None
+    raw = _read_rule_file(name)
     import tomllib
 
     try:
@@ -104,7 +137,9 @@ def parse_rule_file(path: str | os.PathLike[str], *, user: bool) -> list[Rule]:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
-        raise RuleFileError(name, line, f"not valid TOML: {exc}") from None
+        raise RuleFileError(name, line, f"not valid TOML: {str(exc)[:200]}") from None
+    except RecursionError:
+        raise RuleFileError(name, None, "not valid TOML: nested too deeply") from None
     return rules_from_data(data, name, raw, user=user)
 
 
@@ -129,17 +164,18 @@ def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, 
     problem = check_pattern(pattern) if check_regex else None
     if problem:
         raise _Invalid("pattern", f"rule {rule_id!r}: {problem}")
-    if entry.get("reason") not in reasons:
-        raise _Invalid("reason", f"rule {rule_id!r}: unknown reason {entry.get('reason')!r}")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or reason not in reasons:
+        raise _Invalid("reason", f"rule {rule_id!r}: unknown reason {_shown(reason)}")
     provider = entry.get("provider") or None
-    if provider is not None and provider not in providers:
-        raise _Invalid("provider", f"rule {rule_id!r}: unknown provider {provider!r}")
+    if provider is not None and (not isinstance(provider, str) or provider not in providers):
+        raise _Invalid("provider", f"rule {rule_id!r}: unknown provider {_shown(provider)}")
     priority = entry.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise _Invalid("priority", f"rule {rule_id!r}: 'priority' must be an integer")
     unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note"}
     if unknown:
-        raise _Invalid("id", f"rule {rule_id!r}: unknown keys {sorted(unknown)}")
+        raise _Invalid("id", f"rule {rule_id!r}: unknown keys {_shown(sorted(unknown))}")
     return entry
 
 
@@ -162,12 +198,13 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
             line = None
             if raw is None:
                 raw = Path(name).read_text(encoding="utf-8", errors="replace")
+            problem_text = str(problem)
             if isinstance(rule_id, str) and problem.field:
                 line = _field_line(raw, rule_id, problem.field)
             if line is None and isinstance(entry, dict):
                 anchor = str(entry.get("id") or entry.get("pattern") or "")
                 line = _line_of(raw, anchor) if anchor else None
-            raise RuleFileError(name, line, str(problem)) from None
+            raise RuleFileError(name, line, problem_text) from None
         rule_id = entry["id"]
         seen.add(rule_id)
         reason = entry["reason"]

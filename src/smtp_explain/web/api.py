@@ -65,7 +65,7 @@ def _lang(value: object) -> str:
 async def explain_endpoint(request: Request) -> Response:
     try:
         data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deeply: not for us
         raise ApiError(400, "not_json") from None
     if not isinstance(data, dict):
         raise ApiError(400, "not_object")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from smtp_explain.web.limits import DEFAULT_MAX_UPLOAD, DEFAULT_TIME_LIMIT
+from smtp_explain.web.protocol import HEADER_TIMEOUT, MAX_CONNECTIONS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8025
@@ -37,13 +38,26 @@ def log_config(access_log: bool = True) -> dict[str, Any]:
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           max_upload: int = DEFAULT_MAX_UPLOAD, time_limit: float = DEFAULT_TIME_LIMIT,
-          access_log: bool = True, workers: int = 1) -> None:
-    """Serve the web app until interrupted; ``workers`` > 1 runs that many processes."""
+          access_log: bool = True, workers: int = 1, header_timeout: float = HEADER_TIMEOUT,
+          max_connections: int = MAX_CONNECTIONS) -> None:
+    """Serve the web app until interrupted; ``workers`` > 1 runs that many processes.
+
+    Each process closes connections whose request headers take longer than
+    ``header_timeout`` seconds (408) and answers 503 beyond ``max_connections``.
+    """
     import os
 
     import uvicorn
 
     from smtp_explain.web.app import create_app
+    from smtp_explain.web.protocol import (
+        ENV_HEADER_TIMEOUT,
+        ENV_MAX_CONNECTIONS,
+        GuardedProtocol,
+    )
+
+    os.environ[ENV_HEADER_TIMEOUT] = str(header_timeout)
+    os.environ[ENV_MAX_CONNECTIONS] = str(max_connections)
 
     app: Any = create_app(max_upload=max_upload, time_limit=time_limit)
     extra: dict[str, Any] = {}
@@ -56,6 +70,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     uvicorn.run(
         app,
         **extra,
+        http=GuardedProtocol,
         host=host,
         port=port,
         access_log=False,

@@ -31,6 +31,12 @@ def link(lang: str, path: str, **query: str | None) -> str:
     return f"{path}?{urlencode(params)}"
 
 
+def local_path(path: str) -> str:
+    """A request path as a link on this site: ``//evil.example/x`` (which a browser
+    reads as another host) becomes ``/evil.example/x``."""
+    return "/" + path.lstrip("/\\")
+
+
 def _switches(request: Request, lang: str) -> list[dict[str, Any]]:
     """The same page in every language (GET pages keep their query, e.g. ?q=)."""
     query = dict(request.query_params) if request.method == "GET" else {}
@@ -40,7 +46,7 @@ def _switches(request: Request, lang: str) -> list[dict[str, Any]]:
         out.append({
             "lang": other,
             "name": language.labels(other)["lang_name"],
-            "url": f"{request.url.path}?{urlencode(params)}",
+            "url": f"{local_path(request.url.path)}?{urlencode(params)}",
             "current": other == lang,
         })
     return out
