@@ -258,23 +258,30 @@ def _unbase64(data: bytes) -> bytes:
 def _split_multipart(body: bytes, boundary: bytes,
                      limit: int = MAX_PARTS) -> tuple[list[bytes], bool]:
     """Body parts between boundary lines (at most ``limit``), and whether more parts
-    were left unread; a missing closing boundary is tolerated. Walks the delimiters one by one, so a body of millions
-    of tiny parts costs no more than the parts kept."""
+    were left unread; a missing closing boundary is tolerated. Walks the delimiters
+    one by one on the body itself (no copy), so a body of millions of tiny parts
+    costs no more than the parts kept."""
     delimiter = b"\n--" + boundary
-    text = b"\n" + body
+    # A delimiter is "--boundary" at the start of the body or after a newline; "at"
+    # is where the "--" starts.
+    at = 0 if body.startswith(delimiter[1:]) else _after_newline(body.find(delimiter))
     parts: list[bytes] = []
-    at = text.find(delimiter)
     while at >= 0 and len(parts) < limit:
-        start = at + len(delimiter)
-        if text.startswith(b"--", start):
+        start = at + len(delimiter) - 1
+        if body.startswith(b"--", start):
             break
-        following = text.find(delimiter, start)
-        newline = text.find(b"\n", start, following if following >= 0 else len(text))
+        following = _after_newline(body.find(delimiter, start))
+        stop = following - 1 if following >= 0 else len(body)
+        newline = body.find(b"\n", start, stop)
         if newline >= 0:
-            parts.append(text[newline + 1:following if following >= 0 else len(text)])
+            parts.append(body[newline + 1:stop])
         at = following
-    more = at >= 0 and not text.startswith(b"--", at + len(delimiter))
+    more = at >= 0 and not body.startswith(b"--", at + len(delimiter) - 1)
     return parts, more
+
+
+def _after_newline(found: int) -> int:
+    return found + 1 if found >= 0 else -1
 
 
 def parse(data: bytes, depth: int = 0, budget: list[int] | None = None) -> Part:
