@@ -57,7 +57,7 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         for index, data in itertools.chain([first, second], messages):
             yield origin, index, data
         return
-    data = head + _read_at_most(stream, MAX_FILE)
+    data = _read_at_most(stream, MAX_FILE, head)
     if stream.read(1):
         yield origin, 0, ReadProblem("problem_too_large", str(MAX_FILE >> 20))
     if not data or data.isspace():  # (strip() would copy every mail)
@@ -96,10 +96,11 @@ def _lines(stream: IO[bytes], head: bytes) -> Iterator[bytes]:
             return
 
 
-def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
-    """Read up to limit bytes without asking for a limit-sized buffer up front
-    (a 64 MiB read() per small file costs a huge allocation every time)."""
-    chunks: list[bytes] = []
+def _read_at_most(stream: IO[bytes], limit: int, head: bytes = b"") -> bytes:
+    """``head`` and up to limit more bytes, without asking for a limit-sized buffer up
+    front (a 64 MiB read() per small file costs a huge allocation every time) and
+    joined once (no second copy of a large file)."""
+    chunks: list[bytes] = [head] if head else []
     size = 0
     step = 64 << 10
     while size < limit:
