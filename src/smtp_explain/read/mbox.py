@@ -19,8 +19,9 @@ def is_mbox_start(head: bytes) -> bool:
     return head.startswith(b"From ")
 
 
-def split_mbox(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Yield (1-based index, message bytes) for each message of an mbox stream."""
+def split_mbox(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield (1-based index, message bytes, whether the message was cut at MAX_MESSAGE)
+    for each message of an mbox stream."""
     chunks: list[bytes] = []
     size = 0
     index = 0
@@ -29,7 +30,7 @@ def split_mbox(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         if previous_blank and line.startswith(b"From "):
             if chunks:
                 index += 1
-                yield index, b"".join(chunks)
+                yield index, b"".join(chunks), size >= MAX_MESSAGE
             chunks, size = [], 0
             previous_blank = False
             continue
@@ -41,4 +42,4 @@ def split_mbox(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
             size += len(line)
     if chunks and any(c.strip() for c in chunks):
         index += 1
-        yield index, b"".join(chunks)
+        yield index, b"".join(chunks), size >= MAX_MESSAGE

@@ -51,11 +51,16 @@ def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
         if first is None:
             yield origin, 0, ReadProblem("problem_empty_mailbox")
             return
+        too_large = ReadProblem("problem_too_large", str(MAX_FILE >> 20))
         if second is None:  # a single mail saved with its "From " line: keep the file's name
             yield origin, 0, first[1]
+            if first[2]:
+                yield origin, 0, too_large
             return
-        for index, data in itertools.chain([first, second], messages):
+        for index, data, cut in itertools.chain([first, second], messages):
             yield origin, index, data
+            if cut:
+                yield origin, index, too_large
         return
     data = _read_at_most(stream, MAX_FILE, head)
     if stream.read(1):
