@@ -89,7 +89,8 @@ def diagnosis(d: Diagnosis, lang: str) -> Panel:
         if value:
             body.append(Text(f"{ui(key)}: ", style="dim") + Text(value))
     if d.provider:
-        line = Text(f"{ui('provider')}: ", style="dim") + Text(d.provider.name)
+        kind = catalog.provider_kind_label(lang, d.provider.id)
+        line = Text(f"{kind}: ", style="dim") + Text(d.provider.name)
         if d.provider.postmaster:
             line += Text(f"  ({ui('postmaster')}: {d.provider.postmaster})")
         body.append(line)
