@@ -109,6 +109,9 @@ TR = glossary("tr")
         ("kabul edilen/röle alan adları", ["röle"]),           # a slash between words is prose
         ("Kalıcı geri dönüş (hard bounce)", ["kalıcı geri dönüş", "hard bounce"]),  # no 'bounce' twice
         ("açık röle", ["açık röle"]),                          # the longest of overlapping variants
+        ("sunucu günlüğünde (log) arayın", []),                # gloss after a softened stem
+        ("bir MTA log satırı", ["log"]),
+        ("AUTH LOGIN ya da PLAIN", []),                        # a mechanism's name, not 'log'
     ],
 )
 def test_turkish_findings(text: str, expected: list[str]) -> None:
@@ -135,3 +138,10 @@ def test_a_malformed_glossary_line_is_an_error() -> None:
 def test_strings_walks_tables_and_lists() -> None:
     data = {"a": {"b": "x", "c": ["y", "z"]}, "d": 1}
     assert strings(data) == [("a.b", "x"), ("a.c[0]", "y"), ("a.c[1]", "z")]
+
+
+def test_turkish_softened_stems_are_found_and_english_has_none() -> None:
+    tr = Glossary("tr", [parse_term("block: engel | blok")], [])
+    assert [f.found for f in tr.findings("Bloğu kaldırın; blokta kalmayın")] == ["bloğu", "blokta"]
+    en = Glossary("en", [parse_term("talk: speak | talk")], [])
+    assert en.findings("talğ") == [] and len(en.findings("talking")) == 1

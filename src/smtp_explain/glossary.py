@@ -53,8 +53,19 @@ def parse_term(line: str) -> Term:
     return Term(concept.strip(), preferred.strip(), found)
 
 
-def _phrase(words: str) -> str:
-    return r"\s+".join(re.escape(w) for w in words.split())
+# A word's final consonant that softens before a vowel suffix: günlük -> günlüğü,
+# kaynak -> kaynağı, kod -> kodu (already soft). Per language; none for English.
+SOFTENING = {"tr": {"k": "kğ", "t": "td", "p": "pb", "ç": "çc"}}
+
+
+def _phrase(words: str, lang: str) -> str:
+    """A pattern for the words with any white space between them; the last word's
+    final consonant may appear softened, as the language's suffixes make it."""
+    parts = [re.escape(w) for w in words.split()]
+    soft = SOFTENING.get(lang, {}).get(words[-1:]) if words.strip() else None
+    if soft and parts:
+        parts[-1] = parts[-1][:-1] + f"[{soft}]"
+    return r"\s+".join(parts)
 
 
 class Glossary:
@@ -63,12 +74,12 @@ class Glossary:
         self.terms = tuple(terms)
         self.names = tuple(fold(n, lang) for n in names)
         self._variants = [
-            (re.compile(r"(?<!\w)" + _phrase(fold(v, lang)) + r"\w*"), v, t.preferred)
+            (re.compile(r"(?<!\w)" + _phrase(fold(v, lang), lang) + r"\w*"), v, t.preferred)
             for t in terms for v in t.variants
         ]
         self._glosses = [
-            re.compile(r"((?<!\w)" + _phrase(fold(t.preferred, lang)) + r"\w*\s*)\((?:"
-                       + "|".join(_phrase(fold(v, lang)) for v in t.variants) + r")\)")
+            re.compile(r"((?<!\w)" + _phrase(fold(t.preferred, lang), lang) + r"\w*\s*)\((?:"
+                       + "|".join(_phrase(fold(v, lang), lang) for v in t.variants) + r")\)")
             for t in terms
         ]
 
