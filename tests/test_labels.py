@@ -79,3 +79,9 @@ def test_turkish_short_labels_are_translated() -> None:
     assert not same, same
     assert catalog.ui("tr", "section") == "bölüm"
     assert catalog.ui("tr", "bounce_soft") == "yumuşak geri dönüş"
+
+
+@pytest.mark.parametrize("lang", catalog.languages())
+def test_progress_label_counts_in_every_language(lang: str) -> None:
+    label = catalog.ui(lang, "progress_mails")
+    assert "{count}" in label and label.replace("{count}", "").strip()

@@ -246,11 +246,12 @@ def bounce_report(rows: list[BounceResult], lang: str) -> list[Table | Text]:
 class Progress:
     """A mail counter on stderr, only used when stderr is a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = catalog.DEFAULT_LANG) -> None:
         from rich.progress import Progress as RichProgress
         from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self._bar = RichProgress(SpinnerColumn(), TextColumn("{task.completed} mails"),
+        label = catalog.ui(lang, "progress_mails").replace("{count}", "{task.completed}")
+        self._bar = RichProgress(SpinnerColumn(), TextColumn(label),
                                  TimeElapsedColumn(), console=Console(stderr=True),
                                  transient=True)
         self._task = self._bar.add_task("decoding", total=None)
