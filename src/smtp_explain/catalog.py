@@ -161,3 +161,19 @@ def pick_language(requested: str | None, environ: dict[str, str] | None = None) 
             if value not in ("C", "POSIX"):
                 break
     return DEFAULT_LANG
+
+
+def reason_name(lang: str, reason: str) -> str:
+    """The reason's short localised name ("Blocked", "Engellendi"); the id if it has none."""
+    return str(text_entry(lang, "reasons", "reasons", reason).get("name") or reason)
+
+
+def provider_kind(provider_id: str) -> str:
+    """What a recognised provider is (providers.toml ``kind``): provider, gateway, mta..."""
+    entry = facts("providers").get("providers", {}).get(provider_id, {})
+    return str(entry.get("kind", "provider"))
+
+
+def provider_kind_label(lang: str, provider_id: str) -> str:
+    """The label to show before a provider's name: "Sunucu yazılımı" for Postfix."""
+    return ui(lang, "provider_kind_" + provider_kind(provider_id).replace("-", "_"))
