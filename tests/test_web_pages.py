@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from markupsafe import escape
 
 pytest.importorskip("starlette")
 pytest.importorskip("jinja2")
@@ -418,3 +419,39 @@ def test_every_label_in_the_templates_exists_in_every_language() -> None:
     for lang in catalog.languages():
         labels = catalog.texts(lang, "web")["labels"]
         assert used - set(labels) == set(), lang
+
+
+def test_result_puts_cause_and_next_steps_before_the_digits(client: TestClient) -> None:
+    text = "554 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"
+    d = explain(text)
+    assert d.blocklist is not None and d.meaning and d.evidence
+    html = client.get("/explain", params={"q": text}).text
+    card = html[html.index('<article class="card'):]
+    positions = [card.index(marker) for marker in (
+        f">{escape(d.summary)}</h2>",    # headline
+        f">{escape(d.explanation)}</p>",  # cause
+        'id="next-steps"',               # what to do now
+        escape(d.next_steps.sender[0]),
+        'class="box blocklist"',         # blocklist box
+        '<details class="meaning" id="digits">',  # digit by digit, folded
+        escape(d.meaning[0].title),
+        'class="card-foot"',             # evidence
+    )]
+    assert positions == sorted(positions)
+    assert '<details class="meaning" id="digits" open' not in card
+
+
+def test_bounce_cards_have_unique_ids_and_rows_link_to_them(client: TestClient) -> None:
+    mbox = b"".join(
+        b"From MAILER-DAEMON Mon Mar  3 10:00:00 2025\n" + mail + b"\n" for mail in (
+            dsn_mail("a@example.org"),
+            dsn_mail("b@example.org", "5.2.2", "smtp; 552 5.2.2 <b@example.org>: mailbox full"),
+        ))
+    response = client.post("/explain", files={"file": ("two.mbox", mbox)})
+    assert response.text.count('<article class="card') == 2
+    found = Page(response.text)
+    ids = [value for _, name, value in found.attributes if name == "id"]
+    assert len(ids) == len(set(ids))
+    assert "next-steps" in ids and "digits" in ids
+    for anchor in {link for link in found.links if link.startswith("#finding-")}:
+        assert anchor[1:] in ids
