@@ -213,6 +213,27 @@ def test_upload_a_bounce_and_see_its_recipients(page: Page, server: str, tmp_pat
     assert source.name in page.inner_text("#bounce-h")
 
 
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_choose_a_bounce_with_the_labelled_button(page: Page, server: str, tmp_path: Path,
+                                                  lang: str) -> None:
+    page.goto(f"{server}/?lang={lang}")
+    name = catalog.texts(lang, "web")["labels"]["file_choose"]
+    assert page.get_by_label(name, exact=True).get_attribute("id") == "file"
+    native = page.locator("#file").bounding_box()
+    assert native is not None and native["width"] <= 1 and native["height"] <= 1
+    button = page.locator("label.file-button")
+    assert button.is_visible() and button.inner_text().strip() == name
+    bounce = tmp_path / "chosen.eml"
+    bounce.write_bytes(dsn_mail("chosen@example.org"))
+    with page.expect_file_chooser() as chooser:
+        button.click()
+    chooser.value.set_files(str(bounce))
+    assert "chosen.eml" in page.inner_text("[data-drop-name]")
+    page.click("form.ask button[type=submit]")
+    page.wait_for_selector("table.recipients")
+    assert page.inner_text("table.recipients tbody td:first-child") == "chosen@example.org"
+
+
 def test_drop_a_bounce_on_the_drop_zone(page: Page, server: str) -> None:
     page.goto(server + "/?lang=tr")
     page.evaluate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from markupsafe import escape
@@ -455,3 +455,27 @@ def test_bounce_cards_have_unique_ids_and_rows_link_to_them(client: TestClient) 
     assert "next-steps" in ids and "digits" in ids
     for anchor in {link for link in found.links if link.startswith("#finding-")}:
         assert anchor[1:] in ids
+
+
+def test_home_examples_include_a_mail_program_error_and_the_seed_guides_own(
+        client: TestClient) -> None:
+    for lang in catalog.languages():
+        examples = catalog.texts(lang, "web")["examples"]["replies"]
+        assert "İleti gönderilemedi. Hata 421" in examples
+        assert any("0x800CCC0E" in example for example in examples)
+        home = page(client, f"/?lang={lang}")
+        for example in examples:
+            href = f"/explain?{urlencode({'q': example, 'lang': lang})}"
+            assert href in home.links
+            assert explain(example, lang).summary in page(client, href).all_text
+
+
+def test_file_control_is_a_labelled_button_in_each_language(client: TestClient) -> None:
+    for lang in catalog.languages():
+        html = client.get(f"/?lang={lang}").text
+        choose = str(escape(catalog.texts(lang, "web")["labels"]["file_choose"]))
+        label = re.search(r'<label class="file-button">(.*?)</label>', html, re.S)
+        assert label is not None, lang
+        assert '<input id="file" name="file" type="file" class="file-input"' in label.group(1)
+        assert f"<span>{choose}</span>" in label.group(1)
+        assert html.count('type="file"') == 1
