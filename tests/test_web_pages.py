@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -16,6 +18,7 @@ from starlette.testclient import TestClient
 
 from smtp_explain import catalog
 from smtp_explain.explanation import explain, lookup
+from smtp_explain.web import openapi
 from smtp_explain.web.app import create_app
 from smtp_explain.web.findings import MAX_FINDINGS
 from smtp_explain.web.templating import TEMPLATES_DIR, environment
@@ -479,3 +482,47 @@ def test_file_control_is_a_labelled_button_in_each_language(client: TestClient) 
         assert '<input id="file" name="file" type="file" class="file-input"' in label.group(1)
         assert f"<span>{choose}</span>" in label.group(1)
         assert html.count('type="file"') == 1
+
+
+def _send_example(client: TestClient, path: str, method: str, op: dict[str, Any],
+                  lang: str) -> Any:
+    """Send an operation's documented example request; return the JSON answer."""
+    for parameter in op.get("parameters", []):
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", parameter["example"])
+    content = op.get("requestBody", {}).get("content", {})
+    if "example" in content.get("application/json", {}):
+        response = client.request(method, path, json=content["application/json"]["example"])
+    elif "example" in content.get("message/rfc822", {}):
+        response = client.request(method, path, params={"lang": lang},
+                                  content=content["message/rfc822"]["example"].encode(),
+                                  headers={"content-type": "message/rfc822"})
+    else:
+        response = client.request(method, path, params={"lang": lang})
+    assert response.status_code == 200, (path, response.text)
+    return response.json()
+
+
+def test_docs_show_each_endpoints_example_and_its_real_response(client: TestClient) -> None:
+    for lang in catalog.languages():
+        spec = client.get(f"/openapi.json?lang={lang}").json()
+        html = client.get(f"/docs?lang={lang}").text
+        text = Page(html).all_text
+        assert "10 MB" in text and "10485760" not in html
+        examples = 0
+        for path, methods in spec["paths"].items():
+            for method, op in methods.items():
+                ok = op["responses"]["200"]
+                documented = ok["content"]["application/json"]["example"]
+                answered = _send_example(client, path, method, op, lang)
+                if ok.get("x-example-shortened"):
+                    assert 0 < len(documented) < len(answered)
+                    answered = answered[:len(documented)]
+                assert documented == answered, path
+                shown = json.dumps(documented, indent=2, ensure_ascii=False)
+                assert str(escape(shown)) in html, path
+                request = openapi.example_request(path, method, op, "http://testserver", lang)
+                assert path.split("{")[0] in request
+                assert str(escape(request)) in html, path
+                examples += 1
+        assert examples == 4
