@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import uvicorn
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from smtp_explain.web.app import create_app
 
@@ -34,8 +34,8 @@ ERROR = ("550 5.7.1 Service unavailable; Client host [203.0.113.7] blocked using
          "zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.7")
 # name, language of the page, viewport, pixel ratio
 SHOTS = (
-    ("screenshot.png", "en", {"width": 1200, "height": 1430}, 1),
-    ("screenshot-phone.png", "tr", {"width": 390, "height": 844}, 2),
+    ("screenshot.png", "en", ViewportSize(width=1200, height=1430), 1),
+    ("screenshot-phone.png", "tr", ViewportSize(width=390, height=844), 2),
 )
 
 

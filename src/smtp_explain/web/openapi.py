@@ -65,7 +65,7 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [_schema(arg, components) for arg in get_args(tp)]}
     if origin in (tuple, list):
         return {"type": "array", "items": _schema(get_args(tp)[0], components)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _component(tp, components)
     return {}
 
