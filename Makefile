@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,16 @@ run: $(VENV)/.installed
 	@$(BIN)/smtp-explain serve --host 127.0.0.1 --port 8025
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
 
-test: $(VENV)/.installed-test lint
+# The browser tests drive Debian's Chromium by path; as root, install it when missing
+# (otherwise those tests fail with one line saying so).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" -eq 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+test: $(VENV)/.installed-test lint chromium
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from smtp_explain import catalog
 from smtp_explain.explanation import explain, lookup
+from smtp_explain.web import openapi
 from smtp_explain.web.app import create_app
 from smtp_explain.web.findings import MAX_FINDINGS
 from smtp_explain.web.templating import TEMPLATES_DIR, environment
@@ -415,3 +419,107 @@ def test_every_label_in_the_templates_exists_in_every_language() -> None:
     for lang in catalog.languages():
         labels = catalog.texts(lang, "web")["labels"]
         assert used - set(labels) == set(), lang
+
+
+def test_result_puts_cause_and_next_steps_before_the_digits(client: TestClient) -> None:
+    text = "554 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"
+    d = explain(text)
+    assert d.blocklist is not None and d.meaning and d.evidence
+    html = client.get("/explain", params={"q": text}).text
+    card = html[html.index('<article class="card'):]
+    positions = [card.index(marker) for marker in (
+        f">{escape(d.summary)}</h2>",    # headline
+        f">{escape(d.explanation)}</p>",  # cause
+        'id="next-steps"',               # what to do now
+        escape(d.next_steps.sender[0]),
+        'class="box blocklist"',         # blocklist box
+        '<details class="meaning" id="digits">',  # digit by digit, folded
+        escape(d.meaning[0].title),
+        'class="card-foot"',             # evidence
+    )]
+    assert positions == sorted(positions)
+    assert '<details class="meaning" id="digits" open' not in card
+
+
+def test_bounce_cards_have_unique_ids_and_rows_link_to_them(client: TestClient) -> None:
+    mbox = b"".join(
+        b"From MAILER-DAEMON Mon Mar  3 10:00:00 2025\n" + mail + b"\n" for mail in (
+            dsn_mail("a@example.org"),
+            dsn_mail("b@example.org", "5.2.2", "smtp; 552 5.2.2 <b@example.org>: mailbox full"),
+        ))
+    response = client.post("/explain", files={"file": ("two.mbox", mbox)})
+    assert response.text.count('<article class="card') == 2
+    found = Page(response.text)
+    ids = [value for _, name, value in found.attributes if name == "id"]
+    assert len(ids) == len(set(ids))
+    assert "next-steps" in ids and "digits" in ids
+    for anchor in {link for link in found.links if link.startswith("#finding-")}:
+        assert anchor[1:] in ids
+
+
+def test_home_examples_include_a_mail_program_error_and_the_seed_guides_own(
+        client: TestClient) -> None:
+    for lang in catalog.languages():
+        examples = catalog.texts(lang, "web")["examples"]["replies"]
+        assert "İleti gönderilemedi. Hata 421" in examples
+        assert any("0x800CCC0E" in example for example in examples)
+        home = page(client, f"/?lang={lang}")
+        for example in examples:
+            href = f"/explain?{urlencode({'q': example, 'lang': lang})}"
+            assert href in home.links
+            assert explain(example, lang).summary in page(client, href).all_text
+
+
+def test_file_control_is_a_labelled_button_in_each_language(client: TestClient) -> None:
+    for lang in catalog.languages():
+        html = client.get(f"/?lang={lang}").text
+        choose = str(escape(catalog.texts(lang, "web")["labels"]["file_choose"]))
+        label = re.search(r'<label class="file-button">(.*?)</label>', html, re.S)
+        assert label is not None, lang
+        assert '<input id="file" name="file" type="file" class="file-input"' in label.group(1)
+        assert f"<span>{choose}</span>" in label.group(1)
+        assert html.count('type="file"') == 1
+
+
+def _send_example(client: TestClient, path: str, method: str, op: dict[str, Any],
+                  lang: str) -> Any:
+    """Send an operation's documented example request; return the JSON answer."""
+    for parameter in op.get("parameters", []):
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", parameter["example"])
+    content = op.get("requestBody", {}).get("content", {})
+    if "example" in content.get("application/json", {}):
+        response = client.request(method, path, json=content["application/json"]["example"])
+    elif "example" in content.get("message/rfc822", {}):
+        response = client.request(method, path, params={"lang": lang},
+                                  content=content["message/rfc822"]["example"].encode(),
+                                  headers={"content-type": "message/rfc822"})
+    else:
+        response = client.request(method, path, params={"lang": lang})
+    assert response.status_code == 200, (path, response.text)
+    return response.json()
+
+
+def test_docs_show_each_endpoints_example_and_its_real_response(client: TestClient) -> None:
+    for lang in catalog.languages():
+        spec = client.get(f"/openapi.json?lang={lang}").json()
+        html = client.get(f"/docs?lang={lang}").text
+        text = Page(html).all_text
+        assert "10 MB" in text and "10485760" not in html
+        examples = 0
+        for path, methods in spec["paths"].items():
+            for method, op in methods.items():
+                ok = op["responses"]["200"]
+                documented = ok["content"]["application/json"]["example"]
+                answered = _send_example(client, path, method, op, lang)
+                if ok.get("x-example-shortened"):
+                    assert 0 < len(documented) < len(answered)
+                    answered = answered[:len(documented)]
+                assert documented == answered, path
+                shown = json.dumps(documented, indent=2, ensure_ascii=False)
+                assert str(escape(shown)) in html, path
+                request = openapi.example_request(path, method, op, "http://testserver", lang)
+                assert path.split("{")[0] in request
+                assert str(escape(request)) in html, path
+                examples += 1
+        assert examples == 4

@@ -3,21 +3,56 @@
 Result schemas are read off the library's dataclasses, so they follow the
 model when it changes. Summaries and descriptions are the ``[openapi]`` texts of
 knowledge/texts/<lang>/api.toml, so the document exists in every language.
+Every operation carries an example request and the response the server gives to
+it: the examples are computed by the same library calls the API makes, so they
+cannot drift from what the server answers.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from smtp_explain import __version__, catalog
+from smtp_explain.explanation import describe_reasons, explain, lookup
 from smtp_explain.model import BounceResult, CodeInfo, Diagnosis
+from smtp_explain.web.findings import decode_bounce
 
 # to_dict() of Diagnosis and CodeInfo publishes reply_class as "class".
 RENAMED = {"reply_class": "class"}
 SCALARS = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
+
+# The example requests of the documentation.
+EXAMPLE_TEXT = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown"
+EXAMPLE_CODE = "5.7.26"
+EXAMPLE_FILE = "bounce.eml"
+EXAMPLE_BOUNCE = (
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n'
+    "\n"
+    "--b1\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message could not be delivered to one or more recipients.\n"
+    "\n"
+    "--b1\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.org\n"
+    "Action: failed\n"
+    "Status: 5.2.2\n"
+    "Diagnostic-Code: smtp; 552 5.2.2 <bob@example.org>: Mailbox full\n"
+    "\n"
+    "--b1--\n"
+)
 
 
 def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +65,7 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [_schema(arg, components) for arg in get_args(tp)]}
     if origin in (tuple, list):
         return {"type": "array", "items": _schema(get_args(tp)[0], components)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _component(tp, components)
     return {}
 
@@ -75,6 +110,48 @@ def _operation(texts: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
+def size_text(size: int) -> str:
+    """A byte count for people: ``10 MB``, ``512 KB``, ``900 B`` (binary units)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{round(size / factor, 1):g} {unit}"
+    return f"{size} B"
+
+
+def example_request(path: str, method: str, operation: dict[str, Any], base_url: str,
+                    lang: str) -> str:
+    """The example request of an operation as a curl command line."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", str(parameter["example"]))
+    query = "" if operation.get("requestBody", {}).get("content", {}).get(
+        "application/json") else f"?lang={lang}"
+    words = ["curl -s"]
+    for media, content in operation.get("requestBody", {}).get("content", {}).items():
+        if "example" not in content:
+            continue
+        words.append(f"-H 'Content-Type: {media}'")
+        if media == "application/json":
+            words.append("-d '" + json.dumps(content["example"], ensure_ascii=False) + "'")
+        else:
+            words.append("--data-binary @" + EXAMPLE_FILE)
+        break
+    if method != ("post" if len(words) > 1 else "get"):
+        words.append(f"-X {method.upper()}")
+    words.append(f"'{base_url}{path}{query}'")
+    return (" \\\n  " if len(words) > 2 else " ").join(words)
+
+
+def _with_example(media: dict[str, Any], example: Any) -> dict[str, Any]:
+    return {**media, "example": example}
+
+
+def _example_response(response: dict[str, Any], example: Any) -> dict[str, Any]:
+    """A response description with an example body under its JSON media type."""
+    content = response["content"]["application/json"]
+    return {**response, "content": {"application/json": _with_example(content, example)}}
+
+
 @cache
 def document(max_upload: int, lang: str) -> dict[str, Any]:
     """The OpenAPI document with its texts in ``lang``."""
@@ -101,7 +178,7 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
         "next_steps": steps,
         "lang": {"type": "string"},
     }}
-    too_large = _error(t["too_large"].format(limit=max_upload))
+    too_large = _error(t["too_large"].format(limit=size_text(max_upload)))
     binary = {"schema": {"type": "string", "format": "binary"}}
     return {
         "openapi": "3.1.0",
@@ -115,12 +192,12 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
                 **_operation(explain_t),
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"], "properties": {
-                        "text": {"type": "string", "minLength": 1,
-                                 "example": "550 5.1.1 <bob@example.com>: User unknown"},
+                        "text": {"type": "string", "minLength": 1},
                         "lang": _lang_parameter(t["lang_parameter"])["schema"],
-                    }}}}},
+                    }}, "example": {"text": EXAMPLE_TEXT, "lang": lang}}}},
                 "responses": {
-                    "200": _json(diagnosis, explain_t["responses"]["200"]),
+                    "200": _example_response(_json(diagnosis, explain_t["responses"]["200"]),
+                                             explain(EXAMPLE_TEXT, lang).to_dict()),
                     "400": _error(explain_t["responses"]["400"]),
                     "413": too_large,
                     "422": _error(explain_t["responses"]["422"]),
@@ -131,14 +208,17 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
                 **_operation(bounce_t),
                 "parameters": [_lang_parameter(t["lang_parameter"])],
                 "requestBody": {"required": True, "content": {
-                    "message/rfc822": binary,
+                    "message/rfc822": _with_example(binary, EXAMPLE_BOUNCE),
                     "application/mbox": binary,
                     "application/octet-stream": binary,
                     "multipart/form-data": {"schema": {"type": "object", "properties": {
                         "file": {"type": "string", "format": "binary"}}}},
                 }},
                 "responses": {
-                    "200": _json({"type": "array", "items": bounce}, bounce_t["responses"]["200"]),
+                    "200": _example_response(
+                        _json({"type": "array", "items": bounce}, bounce_t["responses"]["200"]),
+                        [row.result.to_dict()
+                         for row in decode_bounce(EXAMPLE_BOUNCE.encode(), lang).rows]),
                     "400": _error(bounce_t["responses"]["400"]),
                     "413": too_large,
                     "422": _error(bounce_t["responses"]["422"]),
@@ -149,11 +229,12 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
                 **_operation(codes_t),
                 "parameters": [
                     {"name": "code", "in": "path", "required": True,
-                     "schema": {"type": "string", "example": "5.7.26"}},
+                     "schema": {"type": "string"}, "example": EXAMPLE_CODE},
                     _lang_parameter(t["lang_parameter"]),
                 ],
                 "responses": {
-                    "200": _json(code, codes_t["responses"]["200"]),
+                    "200": _example_response(_json(code, codes_t["responses"]["200"]),
+                                             lookup(EXAMPLE_CODE, lang).to_dict()),
                     "404": _error(codes_t["responses"]["404"]),
                     "422": _error(codes_t["responses"]["422"]),
                 },
@@ -162,8 +243,11 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
                 **_operation(reasons_t),
                 "parameters": [_lang_parameter(t["lang_parameter"])],
                 "responses": {
-                    "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
-                                 reasons_t["responses"]["200"]),
+                    # the example shows the first of the reasons
+                    "200": _example_response(
+                        _json({"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+                              reasons_t["responses"]["200"]),
+                        describe_reasons(lang)[:1]) | {"x-example-shortened": True},
                     "422": _error(reasons_t["responses"]["422"]),
                 },
             }},

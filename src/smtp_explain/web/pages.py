@@ -165,10 +165,17 @@ async def reason_page(request: Request) -> Response:
 async def api_docs(request: Request) -> Response:
     lang = language.choose(request)
     t = language.labels(lang)
+    spec = openapi.document(request.app.state.max_upload, lang)
+    base_url = str(request.base_url).rstrip("/")
     return render(request, "docs.html", lang, title=t["docs_title"],
                   description=t["docs_description"],
-                  spec=openapi.document(request.app.state.max_upload, lang),
-                  base_url=str(request.base_url).rstrip("/"))
+                  spec=spec,
+                  requests={f"{method} {path}": openapi.example_request(path, method, op,
+                                                                        base_url, lang)
+                            for path, methods in spec["paths"].items()
+                            for method, op in methods.items()},
+                  example_file=openapi.EXAMPLE_FILE,
+                  body_limit=openapi.size_text(request.app.state.max_upload))
 
 
 async def favicon(request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +23,9 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# JSON for people to read (escaped as HTML like any other text, unlike ``tojson``)
+environment.filters["pretty_json"] = lambda value: json.dumps(value, indent=2,
+                                                              ensure_ascii=False)
 
 
 def link(lang: str, path: str, **query: str | None) -> str:
