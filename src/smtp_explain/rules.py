@@ -44,6 +44,13 @@ class Rule:
     reason: str | None
     score: int
     provider: str | None = None
+    cause: str | None = None
+    audience: str | None = None
+
+
+# Who reads an answer: the person at a mail program (a dialog, an error number), the
+# sender of a bounced mail, or the admin of a mail server (logs, server replies).
+AUDIENCES = ("mail-program", "sender", "admin")
 
 
 def _line_of(raw: str, needle: str) -> int | None:
@@ -150,7 +157,8 @@ class _Invalid(Exception):
 
 
 def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, Any],
-                 providers: dict[str, Any], *, check_regex: bool) -> dict[str, Any]:
+                 providers: dict[str, Any], causes: dict[str, Any], *,
+                 check_regex: bool) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise _Invalid("", f"rule #{number} is not a table")
     rule_id = entry.get("id")
@@ -173,9 +181,22 @@ def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, 
     priority = entry.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise _Invalid("priority", f"rule {rule_id!r}: 'priority' must be an integer")
-    unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note"}
+    cause = entry.get("cause")
+    if cause is not None and (not isinstance(cause, str) or cause not in causes):
+        raise _Invalid("cause", f"rule {rule_id!r}: unknown cause {_shown(cause)}")
+    if entry.get("audience") not in (None, *AUDIENCES):
+        raise _Invalid("audience", f"rule {rule_id!r}: 'audience' must be one of {AUDIENCES}")
+    unknown = set(entry) - {"id", "pattern", "reason", "provider", "priority", "note",
+                            "examples", "cause", "audience"}
     if unknown:
         raise _Invalid("id", f"rule {rule_id!r}: unknown keys {_shown(sorted(unknown))}")
+    examples = entry.get("examples", [])
+    if not isinstance(examples, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("source"), str)
+        and set(e) <= {"text", "source", "note"} for e in examples
+    ):
+        raise _Invalid("examples", f"rule {rule_id!r}: 'examples' must be a list of "
+                       "{text = '...', source = '...'} tables")
     return entry
 
 
@@ -188,11 +209,12 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
         raise RuleFileError(name, None, "expected an array of tables [[rules]]")
     reasons = catalog.facts("reasons")["reasons"]
     providers = catalog.facts("providers").get("providers", {})
+    causes = catalog.facts("causes").get("causes", {})
     out: list[Rule] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, 1):
         try:
-            _check_entry(entry, number, seen, reasons, providers, check_regex=user)
+            _check_entry(entry, number, seen, reasons, providers, causes, check_regex=user)
         except _Invalid as problem:
             rule_id = entry.get("id") if isinstance(entry, dict) else None
             line = None
@@ -217,6 +239,8 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
                 reason=reason,
                 score=score + (USER_BONUS if user else 0),
                 provider=entry.get("provider") or None,
+                cause=entry.get("cause"),
+                audience=entry.get("audience"),
             )
         )
     return out
