@@ -76,8 +76,15 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0,
                         help="print N misses of the seen sources (held-out ones are never shown)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dump-seen", metavar="FILE",
+                        help="write the seen part (never the held-out one) as JSON Lines")
     args = parser.parse_args()
     replies = load_bank()
+    if args.dump_seen:
+        with open(args.dump_seen, "w", encoding="utf-8") as sink:
+            for reply in replies:
+                if not held_out(reply.source):
+                    sink.write(json.dumps(reply.__dict__, ensure_ascii=False) + "\n")
     sources = {r.source for r in replies}
     figures = score(replies)
     if args.json:
