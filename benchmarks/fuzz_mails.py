@@ -88,6 +88,9 @@ def main() -> int:
             except Exception:
                 unserialisable += 1
     total = time.perf_counter() - started
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "fuzz-slowest.eml").write_bytes(slowest[1])  # to look at, and to time again
     print(f"mails={args.mails} rows={rows} problems_or_notes={problems} crashes={crashes} "
           f"unserialisable={unserialisable} slowest_ms={slowest[0] * 1000:.1f} "
           f"slowest_size={len(slowest[1])} mails_per_s={args.mails / total:.0f} "
