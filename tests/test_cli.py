@@ -47,10 +47,15 @@ def test_turkish_from_flag_and_from_environment() -> None:
     assert "Şimdi ne yapmalı" in human.stdout.decode()
 
 
-def test_exit_code_1_when_not_classified() -> None:
-    result = run(["--json", "554 zorglub"])
+def test_exit_code_1_only_when_nothing_is_recognised() -> None:
+    result = run(["--json", "zorglub frobnicated"])
     assert result.returncode == 1
     assert json.loads(result.stdout)["reason"] == "undefined"
+    # a bare code, or a code with words nobody classified, is still explained: exit 0
+    for text in ("554 zorglub", "550", "Hata 421", "5.7.26"):
+        result = run(["--json", text])
+        assert result.returncode == 0, text
+        assert json.loads(result.stdout)["reply_code"] or json.loads(result.stdout)["status"]
 
 
 def test_usage_errors_exit_2() -> None:

@@ -321,13 +321,13 @@ def test_gateway_conventions() -> None:
         Delivery(recipient="f@x.example"),
         Delivery(recipient="h@x.example", diagnostic="550 unknown user"),
     ])
-    assert [classify_delivery(d, classifier)[0] for d in relayed] == [
+    assert [classify_delivery(d, classifier)[0].reason for d in relayed] == [
         "filtered", "userunknown", "userunknown", "filtered", "onhold", "undefined", "filtered"]
     (local,) = relayed_by_gateway([Delivery(recipient="g@x.example", diagnostic="unknown user",
                                             smtp_command="DATA")], relayed=False)
-    assert classify_delivery(local, classifier)[0] == "userunknown"
+    assert classify_delivery(local, classifier)[0].reason == "userunknown"
     unknown = Delivery(recipient="i@x.example", diagnostic="550 unknown user")
-    assert classify_delivery(unknown, classifier)[0] == "userunknown"
+    assert classify_delivery(unknown, classifier)[0].reason == "userunknown"
 
 
 @pytest.mark.parametrize("data", [b"", b"From: x\n\n", EXCHANGE2003[:300], X6[:250],

@@ -176,7 +176,8 @@ def test_paste_a_reply_and_see_the_reason(page: Page, server: str) -> None:
     query = parse_qs(urlsplit(page.url).query)
     assert query == {"q": [USER_UNKNOWN], "lang": ["en"]}
     card = page.locator("article.card").first
-    assert card.locator("a[href^='/reasons/']").inner_text() == "userunknown"
+    assert card.locator("a[href^='/reasons/']").inner_text() == catalog.reason_name("en", "userunknown")
+    assert card.locator("code.reason-id").inner_text() == "userunknown"
     assert explain(USER_UNKNOWN).summary in card.inner_text()
     assert catalog.texts("en", "web")["labels"]["class_permanent"] in card.inner_text()
 

@@ -116,7 +116,11 @@ class Classifier:
         if provider is None and best >= 0:
             provider = rules[best].provider
         blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
-        return Classification(reason, tuple(found), provider, blocklist)
+        cause = rules[best].cause if source == "rule" else None
+        audience = "mail-program" if any(rules[i].audience == "mail-program" for i in hits) else None
+        rule_provider = rules[best].provider if source == "rule" else None
+        return Classification(reason, tuple(found), provider, blocklist, cause, audience,
+                              rule_provider)
 
 
 @cache

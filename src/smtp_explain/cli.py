@@ -1,7 +1,8 @@
 """The ``smtp-explain`` command: a thin shell over the library functions.
 
-Exit codes: 0 explained / all input read, 1 not classified / unknown code / some
-input skipped (with a warning), 2 usage errors, 3 an internal error (always a bug).
+Exit codes: 0 something was explained (a code or a reason) / all input read, 1 nothing
+at all recognised / unknown code / some input skipped (with a warning), 2 usage
+errors, 3 an internal error (always a bug).
 """
 
 from __future__ import annotations
@@ -138,11 +139,11 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
         if len(args.text) > 1:
             raise UsageError(catalog.ui(lang, "usage_lines_one_file"))
         source = args.text[0] if args.text else "-"
-        worst = EXIT_OK
+        recognised = False
         panels = []
         for line in _iter_lines(source, lang):
             d = explain(line, lang, rules=args.rules)
-            worst = max(worst, EXIT_OK if d.classified else EXIT_UNCLASSIFIED)
+            recognised = recognised or d.recognised
             if args.json:
                 print(dumps(d.to_dict()))
             else:
@@ -156,7 +157,7 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
             from smtp_explain.render import terminal
 
             terminal.print_all(panels)
-        return worst
+        return EXIT_OK if recognised else EXIT_UNCLASSIFIED
 
     text = " ".join(args.text) if args.text else None
     if text is None:
@@ -172,7 +173,7 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
         from smtp_explain.render import terminal
 
         terminal.print_all([terminal.diagnosis(d, lang)])
-    return EXIT_OK if d.classified else EXIT_UNCLASSIFIED
+    return EXIT_OK if d.recognised else EXIT_UNCLASSIFIED
 
 
 def cmd_code(args: argparse.Namespace, lang: str) -> int:
@@ -238,7 +239,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
     if not args.json_lines and sys.stderr.isatty():
         from smtp_explain.render.terminal import Progress
 
-        progress = Progress()
+        progress = Progress(lang)
     sys.stdout.flush()
     out = sys.stdout.buffer
     # With workers, small files are read by the workers themselves (in parallel).

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from smtp_explain import catalog
 from smtp_explain.classify import UNDEFINED, get_classifier, status_key
@@ -18,15 +20,23 @@ from smtp_explain.extract import extract
 from smtp_explain.model import (
     CLASS_BY_DIGIT,
     Blocklist,
+    BounceResult,
     CodeInfo,
     Diagnosis,
     DigitMeaning,
+    Facts,
     NextSteps,
     Provider,
-    ReplyClass,
-    Retry,
 )
 from smtp_explain.untrusted import clean_input
+from smtp_explain.verdict import (
+    AUDIENCE_PROGRAM,
+    Verdict,
+    decide_hard_bounce,
+    decide_retry,
+    judge,
+    reply_class_of,
+)
 
 MAX_INPUT_ECHO = 4096
 # The text explained: a reply, a dialog or a pasted bounce fits many times over; the
@@ -35,14 +45,6 @@ MAX_INPUT_ECHO = 4096
 MAX_TEXT = 1 << 20
 _REPLY_SHAPE = re.compile(r"[1-5]\d\d")
 _STATUS_SHAPE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
-
-
-def reply_class_of(reply_code: str | None, status: str | None) -> ReplyClass:
-    if reply_code:
-        return CLASS_BY_DIGIT.get(reply_code[0], "unknown")
-    if status:
-        return CLASS_BY_DIGIT.get(status[0], "unknown")
-    return "unknown"
 
 
 def _steps(entry: dict[str, Any]) -> NextSteps:
@@ -81,17 +83,53 @@ def status_meaning(status: str, lang: str) -> tuple[DigitMeaning, ...]:
     )
 
 
-def _blocklist(list_id: str | None, lang: str) -> Blocklist | None:
+_IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.])")
+_IPV6 = re.compile(r"\[(?:ipv6:)?([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})\]", re.I)
+_DOMAIN = re.compile(r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])", re.I)
+
+
+def listed_ip(text: str) -> str | None:
+    """The address a blocklist reply is about: the first IP in the text that is not a
+    loopback or DNSBL answer (127/8)."""
+    for found in _IPV4.finditer(text[:8192]):
+        if not found.group(1).startswith("127."):
+            return found.group(1)
+    found6 = _IPV6.search(text[:8192])
+    return found6.group(1) if found6 else None
+
+
+def listed_domain(text: str, zones: tuple[str, ...]) -> str | None:
+    """The domain a domain or link blocklist reply is about: the first domain in the
+    text that is not the list's own zone or site (an address's domain counts)."""
+    for found in _DOMAIN.finditer(text[:8192]):
+        domain = found.group(1).lower().rstrip(".")
+        if any(domain == z or domain.endswith("." + z) for z in zones):
+            continue
+        return domain
+    return None
+
+
+def _blocklist(list_id: str | None, lang: str, text: str = "") -> Blocklist | None:
+    """The named blocklist; its lookup link carries the IP or domain found in the text."""
     if not list_id:
         return None
     facts = catalog.facts("blocklists")["blocklists"][list_id]
-    text = catalog.text_entry(lang, "blocklists", "blocklists", list_id)
+    description = catalog.text_entry(lang, "blocklists", "blocklists", list_id)
+    lookup = facts.get("lookup", "")
+    template = facts.get("lookup_url", "")
+    if template:
+        own = tuple(z.lower() for z in facts.get("zones", ())) + tuple(
+            urlsplit(u).hostname or "" for u in (facts.get("lookup", ""), facts.get("delist", "")))
+        value = (listed_domain(text, tuple(filter(None, own))) if "{domain}" in template
+                 else listed_ip(text))
+        if value:
+            lookup = template.replace("{domain}", quote(value)).replace("{ip}", quote(value))
     return Blocklist(
         id=list_id,
         name=facts.get("name", list_id),
         operator=facts.get("operator", ""),
-        description=text.get("description", ""),
-        lookup=facts.get("lookup", ""),
+        description=description.get("description", ""),
+        lookup=lookup,
         delist=facts.get("delist", facts.get("lookup", "")),
     )
 
@@ -101,30 +139,6 @@ def _provider(provider_id: str | None) -> Provider | None:
         return None
     facts = catalog.facts("providers")["providers"][provider_id]
     return Provider(provider_id, facts.get("name", provider_id), facts.get("postmaster", ""))
-
-
-def decide_retry(reason: str, reply_class: ReplyClass, reply_code: str | None) -> Retry:
-    """Retry advice: the reason's, tempered by the reply class."""
-    if reply_class in ("success", "intermediate"):
-        return "not-needed"
-    if reason != UNDEFINED:
-        advice: Retry = catalog.facts("reasons")["reasons"][reason]["retry"]
-        if reply_class == "temporary" and advice == "no":
-            return "later"
-        return advice
-    if reply_code:
-        entry = catalog.facts("reply_codes")["codes"].get(reply_code)
-        if entry:
-            return entry["retry"]
-    return "later" if reply_class == "temporary" else "no" if reply_class == "permanent" else "after-fix"
-
-
-def decide_hard_bounce(reason: str, reply_class: ReplyClass) -> bool | None:
-    """True when the address should be removed: a hard reason, not a temporary reply."""
-    bounce = catalog.facts("reasons")["reasons"][reason]["bounce"]
-    if bounce == "none" or reply_class in ("success", "intermediate"):
-        return None
-    return bounce == "hard" and reply_class != "temporary"
 
 
 def explain(
@@ -140,10 +154,37 @@ def explain(
     lang = catalog.pick_language(lang)
     text = clean_input(text[:MAX_TEXT])
     facts = extract(text)
-    result = get_classifier(rules).classify(text, facts.reply_code, facts.status)
-    reply_class = reply_class_of(facts.reply_code, facts.status)
-    reason = result.reason
+    verdict = judge(text, facts.reply_code, facts.status, get_classifier(rules))
+    return localize(text, facts, verdict, lang)
 
+
+def row_text(row: BounceResult) -> str:
+    """A bounced recipient's error as one text: the server's words, led by the codes the
+    bounce stated when the words leave them out (a pseudo status is no stated code)."""
+    codes = (row.reply_code, row.status if row.status_stated else "")
+    lead = [code for code in codes if code and code not in row.diagnostic]
+    return " ".join([*lead, row.diagnostic]).strip()
+
+
+def explain_row(row: BounceResult, lang: str = "en") -> Diagnosis:
+    """A bounced recipient in words. Its verdict was decided once, by the bounce
+    decoder (verdict.judge_row, which also weighs what the bounce's layout states);
+    this only words it, so a row and its explanation never disagree."""
+    lang = catalog.pick_language(lang)
+    text = row_text(row)
+    facts = extract(text)
+    verdict = judge(text, facts.reply_code, facts.status, get_classifier())
+    reply_class = reply_class_of(row.reply_code or None, row.status or None)
+    verdict = replace(verdict, reason=row.reason, cause=row.cause, reply_class=reply_class,
+                      hard_bounce=decide_hard_bounce(row.reason, reply_class),
+                      retry=decide_retry(row.reason, reply_class, row.reply_code or None))
+    return localize(text, facts, verdict, lang)
+
+
+def localize(text: str, facts: Facts, verdict: Verdict, lang: str) -> Diagnosis:
+    """A verdict in words: the most specific texts that apply (the cause's, else the
+    reason's, else the codes'), the advice for the reader first."""
+    reason = verdict.reason
     reply_entry = catalog.text_entry(lang, "reply_codes", "codes", facts.reply_code or "")
     reply_facts = catalog.facts("reply_codes")["codes"].get(facts.reply_code or "", {})
     status_entry = (
@@ -156,9 +197,16 @@ def explain(
     )
     reason_text = catalog.text_entry(lang, "reasons", "reasons", reason)
     reason_facts = catalog.facts("reasons")["reasons"][reason]
+    cause_text = (catalog.text_entry(lang, "causes", "causes", verdict.cause)
+                  if verdict.cause else {})
 
-    # The most specific text that applies: the reason's, else the codes'.
-    chosen = reason_text if reason != UNDEFINED else status_entry or reply_entry or reason_text
+    # The most specific text that applies: the cause's, the reason's, else the codes'.
+    chosen = cause_text or (
+        reason_text if reason != UNDEFINED else status_entry or reply_entry or reason_text)
+    program: tuple[str, ...] = ()
+    if verdict.audience == AUDIENCE_PROGRAM:
+        audience_text = catalog.text_entry(lang, "audiences", "audiences", AUDIENCE_PROGRAM)
+        program = tuple(cause_text.get("program") or audience_text.get("program_steps", ()))
 
     meaning: tuple[DigitMeaning, ...] = ()
     if facts.reply_code:
@@ -171,16 +219,17 @@ def explain(
         input=echo,
         reply_code=facts.reply_code,
         status=facts.status,
-        reply_class=reply_class,
+        reply_class=verdict.reply_class,
         reason=reason,
-        hard_bounce=decide_hard_bounce(reason, reply_class),
-        retry=decide_retry(reason, reply_class, facts.reply_code),
-        provider=_provider(result.provider),
-        blocklist=_blocklist(result.blocklist, lang),
+        hard_bounce=verdict.hard_bounce,
+        retry=verdict.retry,
+        provider=_provider(verdict.provider),
+        blocklist=_blocklist(verdict.blocklist, lang, text),
         summary=chosen["summary"],
         explanation=chosen["explanation"],
-        next_steps=_steps(chosen),
-        evidence=result.evidence,
+        next_steps=NextSteps(tuple(chosen.get("sender", ())), tuple(chosen.get("admin", ())),
+                             program),
+        evidence=verdict.evidence,
         lang=lang,
         smtp_command=facts.smtp_command,
         remote_host=facts.remote_host,
@@ -192,6 +241,10 @@ def explain(
             dict.fromkeys([*reply_facts.get("references", ()), *status_facts.get("references", ())])
         ),
         who=reason_facts.get("who", "nobody"),
+        cause=verdict.cause,
+        cause_name=cause_text.get("name") if verdict.cause else None,
+        audience=verdict.audience,
+        reason_name=catalog.reason_name(lang, reason),
     )
 
 

@@ -42,10 +42,10 @@ _STATUS_ALONE = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\s*")
 # alternations defeat the regex engine's fast scan), after a cheap substring
 # test shows they can match at all.
 _COMMAND = re.compile(
-    r"(?:in reply to|after|during|response to)\s+(?:the\s+)?"
+    r"(?:in reply to|after|during|response to|>>>)\s+(?:the\s+)?"
     r"(rcpt to|mail from|end of data|data|helo|ehlo|lhlo|starttls|auth|bdat|quit|rset|"
     r"connect|initial connection|greeting|banner)\b"
-)
+)  # ">>> DATA <<<": Sendmail quotes the command it sent that way
 # How MTAs name the SMTP command a reply answered ("RCPT TO", "rcpt_to",
 # "end of DATA", "pipelined MAIL FROM", "initial connection", "[TEXT]"...).
 _COMMAND_WORDS = {
@@ -136,7 +136,7 @@ def command_name(words: str) -> str:
 def find_command(text: str) -> str | None:
     lower = text.lower()
     if "after" not in lower and "reply to" not in lower and "during" not in lower and (
-        "response to" not in lower
+        "response to" not in lower and ">>>" not in lower
     ):
         return None
     name = _first_group(_COMMAND, lower)

@@ -85,6 +85,7 @@ class DigitMeaning:
 class NextSteps:
     sender: tuple[str, ...] = ()
     admin: tuple[str, ...] = ()
+    program: tuple[str, ...] = ()  # for a person at a mail program (audience mail-program)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,9 @@ class Classification:
     evidence: tuple[Evidence, ...]
     provider: str | None = None
     blocklist: str | None = None
+    cause: str | None = None  # the deciding rule's finer cause, if it names one
+    audience: str | None = None  # "mail-program" when a matched rule says so
+    rule_provider: str | None = None  # the provider whose own wording decided, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +138,19 @@ class Diagnosis:
     causes: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     who: str = "nobody"
+    cause: str | None = None  # finer cause id (knowledge/causes.toml), None when not known
+    cause_name: str | None = None  # its short name in lang
+    audience: str = "sender"  # "mail-program", "sender" or "admin": whose advice comes first
+    reason_name: str = ""  # the reason's short name in lang
 
     @property
     def classified(self) -> bool:
         return self.reason != "undefined"
+
+    @property
+    def recognised(self) -> bool:
+        """Whether anything was understood: a reason, or at least a code to explain."""
+        return self.classified or self.reply_code is not None or self.status is not None
 
     def to_dict(self) -> dict[str, Any]:
         data = to_dict(self)
@@ -222,6 +235,8 @@ class BounceResult:
     summary: str
     lang: str
     mail_index: int = 0  # position of the mail in an mbox holding several (1-based), else 0
+    cause: str | None = None  # finer cause id (knowledge/causes.toml), None when not known
+    status_stated: bool = True  # False when ``status`` is a pseudo code (5.0.9xx): not stated
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _BOUNCE_FIELDS}

@@ -20,9 +20,9 @@ from smtp_explain.decoding import formats, signs
 from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.mime import MAX_TEXT
-from smtp_explain.explanation import decide_hard_bounce, reply_class_of
 from smtp_explain.extract import find_command
 from smtp_explain.model import BounceResult, Problem
+from smtp_explain.verdict import Verdict, decide_hard_bounce, judge_row, reply_class_of
 
 _COMMAND_WORDS = re.compile(r"(?i)\b(?:rcpt to|mail from|data|helo|ehlo|connect)\b")
 
@@ -66,6 +66,13 @@ def _pseudo() -> dict[str, dict[str, str]]:
     return catalog.facts("pseudo_status")
 
 
+def _is_pseudo(status: str) -> bool:
+    """A status this tool made up because the bounce stated none (X.0.9xx, see
+    knowledge/pseudo_status.toml)."""
+    parts = status.split(".")
+    return len(parts) == 3 and parts[1] == "0" and len(parts[2]) == 3 and parts[2][0] == "9"
+
+
 def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
     if delivery.status[:1] in ("2", "4", "5") and (
         not delivery.status.endswith(".0.0") or reason in ("delivered", UNDEFINED)
@@ -82,53 +89,16 @@ def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
     return table.get(reason) or _pseudo()["permanent"].get(reason, "")
 
 
-def _confirms_recipient(status: str, command: str, relayed: bool | None) -> bool:
-    """Whether a "user unknown" answer really speaks of the recipient address.
-
-    Said with an addressing status (X.1.x) it does. Said after DATA, when the
-    recipient was long accepted, it is how many servers word a refusal by
-    their content or recipient filters. A filtering gateway that relays the
-    next server's answer proves more only when that server said it to RCPT
-    with no mailbox-state or policy status (X.2.x, X.7.x); a layout that
-    shows the reporting host talked to the refusing server itself
-    (``relayed`` False) is taken at its word.
-    """
-    subject = status.split(".")[1] if status.count(".") == 2 else ""
-    if subject == "1" or relayed is False:
-        return True
-    if relayed:
-        return command == "RCPT" and subject not in ("2", "7")
-    return command != "DATA"
-
-
-def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[str, str, str]:
-    """(reason, status, reply_code) of one recipient."""
+def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[Verdict, str, str]:
+    """(verdict, status, reply_code) of one recipient, through the one verdict step."""
     reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
     status = delivery.status or find_status(delivery.diagnostic)
-    action = delivery.action
-    command = delivery.smtp_command or find_command(delivery.diagnostic) or ""
-    if delivery.reason:
-        reason = delivery.reason
-    elif action == "delivered" or (status.startswith("2.") and action not in ("failed",)):
-        reason = "delivered"
-    else:
-        reason, rule_provider = classifier.reason_with_provider(
-            delivery.diagnostic, reply_code, status)
-        if reason == UNDEFINED and action == "delayed":
-            reason = "expired"  # still queued, no cause given: the delay itself is the news
-        elif reason == UNDEFINED and delivery.diagnostic.strip():
-            reason = "onhold"  # an error text nobody has classified yet: keep for review
-        elif reason == "userunknown" and not _confirms_recipient(
-            find_status(delivery.diagnostic) or status, command, delivery.relayed
-        ) and (rule_provider is None or delivery.relayed):
-            # (A provider's own "no such account" wording, heard first hand, is proof
-            # whenever it comes; relayed by a gateway it is only hearsay.)
-            reason = "filtered"
-    if delivery.temporary is not None:
-        temporary = delivery.temporary
-    else:
-        temporary = action == "delayed" or (status or reply_code or "5")[0] == "4"
-    return reason, _status_for(delivery, reason, temporary), reply_code
+    verdict = judge_row(delivery.diagnostic, reply_code, status, classifier,
+                        stated_reason=delivery.reason, action=delivery.action,
+                        temporary=delivery.temporary, command=delivery.smtp_command,
+                        relayed=delivery.relayed)
+    temporary = verdict.reply_class == "temporary"
+    return verdict, _status_for(delivery, verdict.reason, temporary), reply_code
 
 
 def decode_mail(data: bytes, origin: str = "", lang: str = "en",
@@ -157,7 +127,8 @@ def _decode(mail: Mail, origin: str, lang: str, classifier: Classifier,
     subject = mail.original_header("subject")[:998]
     results = []
     for delivery in found:
-        reason, status, reply_code = classify_delivery(delivery, classifier)
+        verdict, status, reply_code = classify_delivery(delivery, classifier)
+        reason = verdict.reason
         reason_text = catalog.text_entry(lang, "reasons", "reasons", reason)
         results.append(
             BounceResult(
@@ -169,6 +140,8 @@ def _decode(mail: Mail, origin: str, lang: str, classifier: Classifier,
                 status=status,
                 reply_code=reply_code,
                 hard_bounce=bool(decide_hard_bounce(reason, reply_class_of(None, status))),
+                cause=verdict.cause,
+                status_stated=bool(status) and not _is_pseudo(status),
                 feedback_type=delivery.feedback_type,
                 diagnostic=delivery.diagnostic,
                 diagnostic_type=delivery.diagnostic_type or ("SMTP" if reply_code else ""),

@@ -89,6 +89,9 @@ def _meaning(meaning: tuple[DigitMeaning, ...]) -> list[Hanging]:
 
 def _steps(steps: NextSteps, lang: str) -> list[Text | Hanging]:
     out: list[Text | Hanging] = []
+    if steps.program:  # the reader is at a mail program: their own steps come first
+        out.append(Text("  " + catalog.ui(lang, "for_program"), style="italic"))
+        out.extend(_bullets(steps.program, 4))
     if steps.sender:
         out.append(Text("  " + catalog.ui(lang, "for_sender"), style="italic"))
         out.extend(_bullets(steps.sender, 4))
@@ -127,6 +130,8 @@ def diagnosis(d: Diagnosis, lang: str) -> Panel:
     )
     reason = Text(catalog.reason_name(lang, d.reason), style="bold") + Text(f" ({d.reason})", style="dim")
     body.append(_labelled(ui("reason"), reason + Text(f"  ·  {bounce}", style="dim")))
+    if d.cause_name:
+        body.append(_labelled(ui("cause"), Text(d.cause_name)))
     body.append(_labelled(ui("retry"), ui("retry_" + d.retry.replace("-", "_"))))
     body.append(_labelled(ui("who"), ui("who_" + d.who.replace("-", "_"))))
     for key, value in (
@@ -141,8 +146,6 @@ def diagnosis(d: Diagnosis, lang: str) -> Panel:
         if d.provider.postmaster:
             line += Text(f"  ({ui('postmaster')}: {d.provider.postmaster})")
         body.append(_labelled(catalog.provider_kind_label(lang, d.provider.id), line))
-    if d.meaning:
-        body += [Text(""), _heading(ui("meaning")), *_meaning(d.meaning)]
     body += [Text(""), _heading(ui("likely_cause")), Hanging("  ", d.explanation)]
     if not d.classified:
         body.append(Hanging("  ", Text(ui("not_classified"), style="italic")))
@@ -157,6 +160,8 @@ def diagnosis(d: Diagnosis, lang: str) -> Panel:
     if d.causes and not d.classified:
         body += [Text(""), _heading(ui("causes")), *_bullets(d.causes)]
     body += [Text(""), _heading(ui("next_steps")), *_steps(d.next_steps, lang)]
+    if d.meaning:  # after the cause and what to do: the digits are the detail
+        body += [Text(""), _heading(ui("meaning")), *_meaning(d.meaning)]
     if d.evidence:
         body += [Text(""), _labelled(ui("evidence"), _evidence(lang, d.evidence), style="dim")]
     if d.references:
@@ -229,7 +234,8 @@ def bounce_report(rows: list[BounceResult], lang: str) -> list[Table | Text]:
             Text(row.origin.rsplit("/", 1)[-1]),
             Text(row.recipient),
             Text(catalog.reason_name(lang, row.reason), style="bold"),
-            Text(row.status),
+            Text(row.status if row.status_stated else catalog.ui(lang, "status_not_stated"),
+                 style="" if row.status_stated else "dim"),
             Text(kind, style="red" if row.hard_bounce else "yellow"),
             Text(row.summary),
         )

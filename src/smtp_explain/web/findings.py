@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from smtp_explain import catalog
 from smtp_explain.decoding.bounce import decode
-from smtp_explain.explanation import explain
+from smtp_explain.explanation import explain, explain_row, row_text
 from smtp_explain.model import BounceResult, Diagnosis
 from smtp_explain.web.limits import Worker
 
@@ -59,12 +59,6 @@ def _kind(row: BounceResult) -> str:
     return "hard" if row.hard_bounce else "soft"
 
 
-def _error_text(row: BounceResult) -> str:
-    """The server's words for one recipient, led by its codes when they are missing."""
-    lead = [code for code in (row.reply_code, row.status) if code and code not in row.diagnostic]
-    return " ".join([*lead, row.diagnostic]).strip()
-
-
 def decode_bounce(data: bytes, lang: str) -> BounceReport:
     """Every bounced recipient of a mail or mbox, and one explanation per distinct
     (reason, status, reply code) among them.
@@ -80,9 +74,10 @@ def decode_bounce(data: bytes, lang: str) -> BounceReport:
     rows: list[Row] = []
     groups: dict[tuple[str, str, str], dict[str, list[str]]] = {}  # recipients per text
     anchors: dict[tuple[str, str, str], str] = {}
+    first_rows: dict[tuple[str, str, str], BounceResult] = {}
     for result in decode(data, lang, on_problem=count_problem):
         kind = _kind(result)
-        text = _error_text(result)
+        text = row_text(result)
         if not text or kind == "none":
             rows.append(Row(result, kind))
             continue
@@ -91,12 +86,13 @@ def decode_bounce(data: bytes, lang: str) -> BounceReport:
             rows.append(Row(result, kind))
             continue
         anchor = anchors.setdefault(key, f"finding-{len(anchors) + 1}")
+        first_rows.setdefault(key, result)  # its card words this row's own verdict
         groups.setdefault(key, {}).setdefault(text, []).append(result.recipient)
         rows.append(Row(result, kind, anchor))
     findings = tuple(
         Finding(
             anchors[key],
-            explain(next(iter(texts)), lang),
+            explain_row(first_rows[key], lang),
             tuple(dict.fromkeys(r for recipients in texts.values() for r in recipients)),
             tuple(texts)[:MAX_SERVER_TEXTS],
         )
