@@ -71,9 +71,7 @@ def test_stdin_text_and_lines() -> None:
     rows = [json.loads(line) for line in lines.stdout.splitlines()]
     assert [r["reason"] for r in rows] == ["userunknown", "mailboxfull", "undefined"]
     assert lines.returncode == 0  # something was explained
-    nothing = run(["explain", "--lines", "--json", "-"], stdin=b"zorglub
-frobnicate
-")
+    nothing = run(["explain", "--lines", "--json", "-"], stdin=b"zorglub\nfrobnicate\n")
     assert nothing.returncode == 1 and len(nothing.stdout.splitlines()) == 2
 
 
