@@ -87,6 +87,7 @@ def build_parser(lang: str = catalog.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar=metavar["n"],
                    help=helps["workers"])
     p.add_argument("--no-access-log", action="store_true", help=helps["no_access_log"])
+    p.add_argument("--check-private", action="store_true", help=helps["check_private"])
 
     from smtp_explain.cli_check import add_arguments as add_check_arguments
 
@@ -268,7 +269,8 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
     print(f"smtp-explain: {catalog.ui(lang, 'serving').format(url=url)}",
           file=sys.stderr)
     serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024),
-          access_log=not args.no_access_log, workers=args.workers)
+          access_log=not args.no_access_log, workers=args.workers,
+          check_private=args.check_private)
     return EXIT_OK
 
 
