@@ -116,8 +116,8 @@ def judge(zone: ListZone, subject: str, answer: DnsAnswer, lang: str) -> CheckRe
     verdict, meanings = classify_answer(zone.dns, answer.records)
     words = "; ".join(code_meaning(lang, m) for m in meanings)
     if verdict == "listed":
-        return result(check_id, "fail", "blocklist_listed", lang, evidence=evidence,
-                      meaning=words, **values)
+        key = "blocklist_listed_plain" if meanings == ["listed"] else "blocklist_listed"
+        return result(check_id, "fail", key, lang, evidence=evidence, meaning=words, **values)
     if verdict == "error":
         return result(check_id, "error", "blocklist_refused", lang, evidence=evidence,
                       meaning=words, **values)
