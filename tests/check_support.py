@@ -12,6 +12,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +76,8 @@ def build_zones() -> dict[tuple[str, str], list[object]]:
         "v=DKIM1; k=rsa; p=" + rsa_public_b64(1024))))
     add("revoked._domainkey.good.test", "TXT", TXT(["v=DKIM1; p="]))
     add("_mta-sts.good.test", "TXT", TXT(["v=STSv1; id=20260101"]))
+    add("_mta-sts.sts.test", "TXT", TXT(["v=STSv1; id=1"]))
+    add("mta-sts.sts.test", "A", A("127.0.0.1"))  # the HTTPS policy server of the tests
     add("_smtp._tls.good.test", "TXT", TXT(["v=TLSRPTv1; rua=mailto:tls@good.test"]))
     add("sub.good.test", "MX", MX("mail.good.test.", 10))
     add("sub.good.test", "TXT", TXT(["v=spf1 -all"]))
@@ -253,6 +256,40 @@ def smtp_server(tls_context: ssl.SSLContext | None) -> Iterator[tuple[int, Recor
         controller.stop()
 
 
+POLICY = b"version: STSv1\r\nmode: enforce\r\nmx: mail.sts.test\r\nmax_age: 86400\r\n"
+
+
+@contextmanager
+def policy_server(tmp: Path) -> Iterator[tuple[int, Path]]:
+    """HTTPS on 127.0.0.1 serving an MTA-STS policy for mta-sts.sts.test; yields the port
+    and the certificate file to trust."""
+    import http.server
+
+    context = self_signed(tmp, "mta-sts.sts.test")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == "/.well-known/mta-sts.txt"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            if found:
+                self.wfile.write(POLICY)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1]), tmp / "cert.pem"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class _Misbehaving(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         mode = self.server.mode  # type: ignore[attr-defined]
@@ -261,6 +298,18 @@ class _Misbehaving(socketserver.BaseRequestHandler):
                 self.request.sendall(b"220 " + b"x" * (1 << 20) + b"\r\n")
             elif mode == "stall":
                 self.request.sendall(b"220-slow.test")  # half a line, then silence
+            elif mode == "slow":  # a deliberate greeting delay, then plain SMTP
+                time.sleep(0.6)
+                self.request.sendall(b"220 slow.test ESMTP\r\n")
+                for line in self.request.makefile("rb"):
+                    verb = line[:4].upper()
+                    if verb == b"EHLO":
+                        self.request.sendall(b"250-slow.test\r\n250 SIZE 10240000\r\n")
+                    elif verb == b"QUIT":
+                        self.request.sendall(b"221 bye\r\n")
+                        return
+                    else:
+                        self.request.sendall(b"502 5.5.1 not here\r\n")
             self.server.stop.wait(30)  # type: ignore[attr-defined]
         except OSError:
             pass
@@ -268,7 +317,8 @@ class _Misbehaving(socketserver.BaseRequestHandler):
 
 @contextmanager
 def misbehaving_server(mode: str) -> Iterator[int]:
-    """'huge': a 1 MB banner line; 'stall': half a banner then silence; 'silent': nothing."""
+    """'huge': a 1 MB banner line; 'stall': half a banner then silence; 'silent': nothing;
+    'slow': the greeting after 0.6 s, then EHLO without STARTTLS."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Misbehaving)
     server.daemon_threads = True
     server.mode = mode  # type: ignore[attr-defined]

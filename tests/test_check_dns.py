@@ -213,6 +213,26 @@ def test_mx_tls_rpt_mta_sts(dns) -> None:
     assert status(check(dns, "nosuchdomain.test"), "mx") == "fail"
 
 
+def test_mta_sts_policy_fetched_over_https(dns, monkeypatch, tmp_path) -> None:
+    import ssl
+
+    from check_support import policy_server
+    from smtp_explain.check import mtasts
+
+    with policy_server(tmp_path) as (port, cert):
+        monkeypatch.setattr(mtasts, "POLICY_PORT", port)
+        monkeypatch.setattr(mtasts, "policy_context",
+                            lambda: ssl.create_default_context(cafile=str(cert)))
+        report = check(dns, "sts.test")
+        sts = by_id(report)["mta-sts"]
+        assert sts.status == "pass", sts
+        assert "mail.sts.test" in sts.summary and "mode: enforce" in sts.evidence
+        # the same server, not trusted: a clear warning, no traceback
+        monkeypatch.setattr(mtasts, "policy_context", ssl.create_default_context)
+        untrusted = by_id(check(dns, "sts.test"))["mta-sts"]
+    assert untrusted.status == "warn" and "CERTIFICATE" in untrusted.summary.upper()
+
+
 # --- contract details ---------------------------------------------------------------
 
 def test_ids_unique_summaries_never_empty(dns) -> None:

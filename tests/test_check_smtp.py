@@ -123,6 +123,20 @@ def test_one_megabyte_banner_is_a_clear_fail(dns) -> None:
     assert by_id(report)["smtp:ehlo"].status == "skip"
 
 
+def test_slow_greeting_is_explained_not_failed(dns, monkeypatch) -> None:
+    from smtp_explain.check import smtp_probe
+
+    monkeypatch.setattr(smtp_probe, "SLOW_BANNER", 0.5)
+    with misbehaving_server("slow") as port:
+        report = probe(dns, f"127.0.0.1:{port}", timeout=5, lang="tr")
+    banner = by_id(report)["smtp:banner"]
+    assert banner.status == "pass"
+    assert "yavaş" in banner.summary and "bilerek" in (banner.explanation or "")
+    assert by_id(report)["smtp:ehlo"].status == "pass"
+    assert "10.2 MB" in by_id(report)["smtp:ehlo"].summary
+    assert by_id(report)["smtp:starttls"].status == "fail"
+
+
 @pytest.mark.parametrize("mode", ["stall", "silent"])
 def test_stalling_or_silent_server_is_bounded(dns, mode: str) -> None:
     with misbehaving_server(mode) as port:

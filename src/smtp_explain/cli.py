@@ -1,6 +1,7 @@
 """The ``smtp-explain`` command: a thin shell over the library functions.
 
-Exit codes: 0 explained, 1 not classified / unknown code / skipped input,
+Exit codes: 0 explained, 1 not classified / unknown code / skipped input (check:
+some check failed),
 2 usage errors.
 """
 

@@ -18,6 +18,12 @@ from smtp_explain.check.wording import result
 
 MAX_POLICY = 64 << 10
 MODES = ("enforce", "testing", "none")
+POLICY_PORT = 443
+
+
+def policy_context() -> ssl.SSLContext:
+    """TLS for the policy fetch: verified against the system's trust store (RFC 8461 3.3)."""
+    return ssl.create_default_context()
 
 
 def parse_policy(text: str) -> dict[str, list[str]]:
@@ -32,9 +38,9 @@ def parse_policy(text: str) -> dict[str, list[str]]:
 
 async def fetch_policy(host: str, address: str, timeout: float) -> tuple[int, str]:
     """(HTTP status, body) of https://host/.well-known/mta-sts.txt at ``address``."""
-    context = ssl.create_default_context()
     reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(address, 443, ssl=context, server_hostname=host), timeout)
+        asyncio.open_connection(address, POLICY_PORT, ssl=policy_context(),
+                                server_hostname=host), timeout)
     try:
         writer.write(f"GET /.well-known/mta-sts.txt HTTP/1.0\r\nHost: {host}\r\n"
                      "User-Agent: smtp-explain\r\nConnection: close\r\n\r\n".encode("ascii"))
