@@ -25,10 +25,12 @@ from dnslib import CNAME, MX, PTR, QTYPE, RCODE, RR, TXT, A, DNSRecord
 from dnslib.server import DNSHandler, DNSLogger, DNSServer
 
 
-def rsa_public_b64(bits: int) -> str:
+def rsa_public_b64(bits: int, pkcs1: bool = False) -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    der = key.public_key().public_bytes(serialization.Encoding.DER,
-                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER,
+        serialization.PublicFormat.PKCS1 if pkcs1 else
+        serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(der).decode("ascii")
 
 
@@ -75,6 +77,11 @@ def build_zones() -> dict[tuple[str, str], list[object]]:
     add("short._domainkey.good.test", "TXT", TXT(split255(
         "v=DKIM1; k=rsa; p=" + rsa_public_b64(1024))))
     add("revoked._domainkey.good.test", "TXT", TXT(["v=DKIM1; p="]))
+    add("pkcs1._domainkey.good.test", "TXT", TXT(split255(
+        "v=DKIM1; k=rsa; p=" + rsa_public_b64(2048, pkcs1=True))))
+    add("nullmx.test", "MX", MX(".", 0))
+    add("cidr.test", "TXT", TXT(["v=spf1 a:mail.good.test/24 mx/24//64 ip6:2001:db8::/32 "
+                                 "redirect=_spf.good.test -all"]))
     add("_mta-sts.good.test", "TXT", TXT(["v=STSv1; id=20260101"]))
     add("_mta-sts.sts.test", "TXT", TXT(["v=STSv1; id=1"]))
     add("mta-sts.sts.test", "A", A("127.0.0.1"))  # the HTTPS policy server of the tests

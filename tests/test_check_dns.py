@@ -169,6 +169,13 @@ def test_spf_syntax_errors_and_plus_all_fail(dns) -> None:
     assert status(check(dns, "missing.test"), "spf") == "fail"
 
 
+def test_spf_cidr_lengths_and_redirect_beside_all(dns) -> None:
+    spf = by_id(check(dns, "cidr.test"))["spf"]
+    # a and mx cost one lookup each; the redirect is ignored because of -all
+    assert spf.status == "pass", spf
+    assert "lookups=2/10" in spf.evidence
+
+
 def test_spf_term_parser() -> None:
     terms, bad = parse_terms("v=spf1 ip4:192.0.2.0/24 a:mail.test/24 mx/24//64 ?all exp=x.test")
     assert not bad
@@ -195,6 +202,8 @@ def test_dkim_2048_pass_1024_warn_revoked_and_missing_fail(dns) -> None:
     assert status(report, "dkim:short") == "warn"
     assert status(report, "dkim:revoked") == "fail"
     assert status(report, "dkim:nosuch") == "fail"
+    pkcs1 = check(dns, "good.test", selectors=["pkcs1"])
+    assert status(pkcs1, "dkim:pkcs1") == "pass"
 
 
 def test_dkim_common_selector_found_without_being_named(dns) -> None:
@@ -211,6 +220,7 @@ def test_mx_tls_rpt_mta_sts(dns) -> None:
     assert status(report, "mta-sts") == "warn"  # TXT present, policy host absent
     assert status(check(dns, "syntax.test"), "mx") == "warn"
     assert status(check(dns, "nosuchdomain.test"), "mx") == "fail"
+    assert "null MX" in by_id(check(dns, "nullmx.test"))["mx"].summary
 
 
 def test_mta_sts_policy_fetched_over_https(dns, monkeypatch, tmp_path) -> None:

@@ -7,7 +7,7 @@ import binascii
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import load_der_public_key
+from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
 from smtp_explain.check.model import CheckResult
 from smtp_explain.check.resolver import DnsAnswer, Resolver
@@ -20,6 +20,21 @@ COMMON_SELECTORS = ("default", "dkim", "mail", "selector1", "selector2", "google
                     "s1", "s2")
 STRONG_BITS = 2048
 WEAK_BITS = 1024
+
+
+def _rsa_key(raw: bytes) -> object | None:
+    """The key of p=: SubjectPublicKeyInfo (RFC 6376), or a bare PKCS#1 RSAPublicKey,
+    which some signers publish and most verifiers accept."""
+    try:
+        return load_der_public_key(raw)
+    except (ValueError, TypeError):
+        pass
+    body = base64.encodebytes(raw).decode("ascii")
+    try:
+        return load_pem_public_key(
+            f"-----BEGIN RSA PUBLIC KEY-----\n{body}-----END RSA PUBLIC KEY-----\n".encode())
+    except (ValueError, TypeError):
+        return None
 
 
 def judge_key(check_id: str, answer: DnsAnswer, lang: str, **values: Any) -> CheckResult:
@@ -45,9 +60,8 @@ def judge_key(check_id: str, answer: DnsAnswer, lang: str, **values: Any) -> Che
         if len(raw) != 32:
             return result(check_id, "fail", "dkim_syntax", lang, evidence=evidence, **values)
     elif key_type == "rsa":
-        try:
-            key = load_der_public_key(raw)
-        except (ValueError, TypeError):
+        key = _rsa_key(raw)
+        if key is None:
             return result(check_id, "fail", "dkim_syntax", lang, evidence=evidence, **values)
         if not isinstance(key, rsa.RSAPublicKey):
             return result(check_id, "fail", "dkim_syntax", lang, evidence=evidence, **values)

@@ -137,23 +137,26 @@ async def _walk(resolver: Resolver, domain: str, state: SpfState, seen: tuple[st
     follow: list[str] = []
     queries: list[tuple[str, str]] = []
     redirect: str | None = None
-    has_all = False
+    has_all = any(name == "all" and qualifier != "=" for qualifier, name, _ in terms)
     for qualifier, name, arg in terms:
-        if (qualifier != "=" or name == "redirect") and name in LOOKUP_TERMS:
+        # a redirect next to an all mechanism is never followed (RFC 7208 6.1)
+        if (qualifier != "=" and name in LOOKUP_TERMS) or (name == "redirect" and not has_all):
             state.lookups += 1
         if qualifier == "=":
             if name == "redirect" and arg:
                 redirect = arg
             continue
         if name == "all":
-            has_all = True
             if qualifier == "+" and not seen:
                 state.problems.append(("spf_plus_all", domain))
             elif qualifier == "?" and not seen:
                 state.warnings.append(("spf_neutral_all", domain))
         elif name == "ptr":
             state.warnings.append(("spf_ptr", domain))
-        target, macro = _domain_spec(arg) if arg else (domain, False)
+        if name in ("ip4", "ip6", "all"):
+            continue
+        spec = arg.split("/", 1)[0] if arg and name in ("a", "mx") else arg
+        target, macro = _domain_spec(spec) if spec else (domain, False)
         if macro or target is None:
             if not macro and name in ("include", "exists", "a", "mx", "ptr"):
                 state.problems.append(("spf_syntax", f"{domain}: {name}:{arg}"))
