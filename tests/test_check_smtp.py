@@ -64,6 +64,10 @@ def test_starttls_server_with_self_signed_certificate(dns, tls_server) -> None:
     assert "self-signed" in cert.summary and "localhost" in cert.summary
     assert any(e.startswith("not after:") for e in cert.evidence)
     assert any(e.startswith("S: 220") for e in checks["smtp:banner"].evidence)
+    # each reply is followed by its timing and the engine's reading of it
+    ehlo = checks["smtp:ehlo"].evidence
+    timed = [e for e in ehlo if e.startswith("   (") and " s) " in e]
+    assert len(timed) == sum(1 for e in ehlo if e.startswith("S: 250 ") or e.startswith("S: 220 "))
     # reverse DNS of the probed address goes through --nameserver too
     assert checks["ptr"].status == "pass" and checks["fcrdns"].status == "pass"
     assert "smtp:rcpt" not in checks

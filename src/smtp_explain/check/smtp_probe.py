@@ -60,6 +60,7 @@ class Session:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     deadline: float
+    lang: str = "en"
     transcript: list[str] = field(default_factory=list)
 
     def budget(self) -> float:
@@ -88,7 +89,11 @@ class Session:
                 raise ProbeStop("smtp_not_smtp", line[:160])
             lines.append(line[4:])
             if len(line) == 3 or line[3] == " ":
-                return Reply(int(line[:3]), lines, time.monotonic() - started)
+                reply = Reply(int(line[:3]), lines, time.monotonic() - started)
+                # every reply with its timing and what the engine says it means
+                meaning = explain_reply(reply.text, self.lang)
+                self.transcript.append(f"   ({reply.seconds:.2f} s) {meaning.summary}")
+                return reply
             if len(lines) >= MAX_REPLY_LINES:
                 raise ProbeStop("smtp_line_too_long")
 
@@ -198,7 +203,7 @@ async def _converse(state: ProbeState, resolver: Resolver, host: str, address: s
                     port: int, lang: str, rcpt: str | None) -> None:
     values: dict[str, Any] = {"host": host, "port": port, "address": address}
     reader, writer = await _connect(address, port, host, resolver.deadline)
-    session = Session(reader, writer, resolver.deadline)
+    session = Session(reader, writer, resolver.deadline, lang)
     try:
         await _dialogue(state, session, host, address, port, lang, rcpt, values)
     finally:
