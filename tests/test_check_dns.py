@@ -293,6 +293,19 @@ def test_every_query_goes_to_the_given_nameserver(dns) -> None:
     assert "_dmarc.eleven.test TXT" in asked
 
 
+def test_a_crashing_check_costs_only_its_own_result(dns, monkeypatch) -> None:
+    from smtp_explain.check import run
+
+    async def broken(*_args: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run, "check_spf", broken)
+    report = check(dns, "good.test")
+    spf = by_id(report)["spf"]
+    assert spf.status == "error" and "RuntimeError" in spf.summary
+    assert status(report, "dmarc") == "pass"
+
+
 # --- bad input --------------------------------------------------------------------
 
 @pytest.mark.parametrize("target", ["", "not a target", "exa mple.com", "1.2.3", "a" * 400,

@@ -123,3 +123,6 @@ async def _bounded(resolver: Resolver, coro: Awaitable[list[CheckResult]], ids: 
         return await asyncio.wait_for(coro, max(0.1, resolver.remaining() + MARGIN / 2))
     except TimeoutError:
         return [result(i, "error", "check_timeout", lang) for i in ids]
+    except Exception as exc:  # a bug in one check must not cost the others their results
+        detail = f"{type(exc).__name__}: {str(exc)[:160]}"
+        return [result(i, "error", "check_internal", lang, detail=detail) for i in ids]
