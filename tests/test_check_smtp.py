@@ -175,3 +175,19 @@ def test_private_addresses_are_refused_when_not_allowed(dns, plain_server) -> No
     report = probe(dns, f"127.0.0.1:{port}", allow_private=False, rcpt="a@good.test")
     assert by_id(report)["smtp:banner"].status == "error"
     assert len(handler.rcpts) == before
+
+
+def test_old_tls_version_is_reported_as_such(dns, tmp_path) -> None:
+    import ssl
+    import warnings
+
+    context = self_signed(tmp_path, "localhost")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
+        context.maximum_version = ssl.TLSVersion.TLSv1_1
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with smtp_server(context) as (port, _):
+        starttls = by_id(probe(dns, f"127.0.0.1:{port}"))["smtp:starttls"]
+    assert starttls.status == "warn" and "TLSv1.1" in starttls.summary
+    assert starttls.fix

@@ -196,6 +196,11 @@ def _inspecting_context() -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
+    # Let an old server finish the handshake, so that "TLS 1.0" is reported as such
+    # rather than as a failed handshake (where the local OpenSSL allows it).
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
     return context
 
 
