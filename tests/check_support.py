@@ -249,13 +249,17 @@ class RecordingHandler:
 
 
 @contextmanager
-def smtp_server(tls_context: ssl.SSLContext | None) -> Iterator[tuple[int, RecordingHandler]]:
+def smtp_server(tls_context: ssl.SSLContext | None, *, implicit: bool = False
+                ) -> Iterator[tuple[int, RecordingHandler]]:
+    """aiosmtpd on 127.0.0.1: STARTTLS with ``tls_context``, or TLS from the first byte
+    (as on port 465) with ``implicit``."""
     from aiosmtpd.controller import Controller
 
     handler = RecordingHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=tls_context,
-                            require_starttls=False, ready_timeout=10)
+    tls = {"ssl_context": tls_context} if implicit else {"tls_context": tls_context}
+    controller = Controller(handler, hostname="127.0.0.1", port=port, require_starttls=False,
+                            ready_timeout=10, **tls)
     controller.start()
     try:
         yield port, handler

@@ -191,3 +191,15 @@ def test_old_tls_version_is_reported_as_such(dns, tmp_path) -> None:
         starttls = by_id(probe(dns, f"127.0.0.1:{port}"))["smtp:starttls"]
     assert starttls.status == "warn" and "TLSv1.1" in starttls.summary
     assert starttls.fix
+
+
+def test_implicit_tls_as_on_port_465(dns, tmp_path, monkeypatch) -> None:
+    from smtp_explain.check import smtp_probe
+
+    context = self_signed(tmp_path, "localhost")
+    with smtp_server(context, implicit=True) as (port, _):
+        monkeypatch.setattr(smtp_probe, "IMPLICIT_TLS_PORTS", frozenset({465, port}))
+        report = by_id(probe(dns, f"127.0.0.1:{port}"))
+    assert report["smtp:banner"].status == "pass"
+    assert report["smtp:starttls"].status == "pass" and "TLS" in report["smtp:starttls"].summary
+    assert "self-signed" in report["smtp:certificate"].summary
