@@ -497,6 +497,7 @@ def test_every_error_key_the_server_uses_has_a_text() -> None:
     source = "\n".join(path.read_text() for path in web.glob("*.py"))
     used = set(re.findall(r'ApiError\(\d+, "(\w+)"', source))
     used |= set(re.findall(r'FormError\("(\w+)"\)', source))
+    used |= set(re.findall(r'CheckRefused\(\d+, "(\w+)"', source))
     used |= set(re.findall(r'^\s+key = "(\w+)"$', source, re.MULTILINE))
     used |= set(re.findall(r'_error\(request, [^,]+, "\w+", "(\w+)"', source))
     used |= set(re.findall(r'error_text\([^,]+, "(\w+)"', source))

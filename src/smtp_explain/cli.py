@@ -2,7 +2,7 @@
 
 Exit codes: 0 something was explained (a code or a reason) / all input read, 1 nothing
 at all recognised / unknown code / some input skipped (with a warning), 2 usage
-errors, 3 an internal error (always a bug).
+errors, 3 an internal error (always a bug). check: 1 when some check failed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import IO, Any
 from smtp_explain import catalog
 from smtp_explain.cli_language import argparse_speaks, early_language
 
-SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve")
+SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve", "check")
 MAX_STDIN = 1 << 20
 MAX_LINE = 64 << 10
 EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -88,6 +88,11 @@ def build_parser(lang: str = catalog.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar=metavar["n"],
                    help=helps["workers"])
     p.add_argument("--no-access-log", action="store_true", help=helps["no_access_log"])
+    p.add_argument("--check-private", action="store_true", help=helps["check_private"])
+
+    from smtp_explain.cli_check import add_arguments as add_check_arguments
+
+    add_check_arguments(command("check"), text)
     return parser
 
 
@@ -278,12 +283,19 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
     print(f"smtp-explain: {catalog.ui(lang, 'serving').format(url=url)}",
           file=sys.stderr)
     serve(args.host, args.port, max_upload=int(args.max_upload * 1024 * 1024),
-          access_log=not args.no_access_log, workers=args.workers)
+          access_log=not args.no_access_log, workers=args.workers,
+          check_private=args.check_private)
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, lang: str) -> int:
+    from smtp_explain.cli_check import run
+
+    return run(args, lang)
+
+
 COMMANDS = {"explain": cmd_explain, "code": cmd_code, "reasons": cmd_reasons,
-            "bounce": cmd_bounce, "serve": cmd_serve}
+            "bounce": cmd_bounce, "serve": cmd_serve, "check": cmd_check}
 
 
 def _text_argument(value: str) -> str:

@@ -1,4 +1,4 @@
-"""The JSON API: /api/explain, /api/bounce, /api/codes/{code}, /api/reasons."""
+"""The JSON API: /api/explain, /api/bounce, /api/codes/{code}, /api/reasons, /api/check."""
 
 from __future__ import annotations
 
@@ -115,6 +115,21 @@ async def reasons_endpoint(request: Request) -> Response:
     return json_response(describe_reasons(_lang(request.query_params.get("lang"))))
 
 
+async def check_endpoint(request: Request) -> Response:
+    from smtp_explain.web.checking import CheckRefused, web_check
+
+    lang = _lang(request.query_params.get("lang"))
+    target = request.query_params.get("target", "")
+    if not target.strip():
+        raise ApiError(400, "check_missing_target", lang=lang)
+    try:
+        report = await web_check(request, target, lang)
+    except CheckRefused as exc:
+        headers = {"retry-after": "60"} if exc.status == 429 else None
+        return error_response(exc.status, error_text(lang, exc.key, **exc.values), headers)
+    return json_response(report.to_dict(), headers={"cache-control": "no-store"})
+
+
 async def openapi_endpoint(request: Request) -> Response:
     lang = language.choose(request)
     return json_response(openapi.document(request.app.state.max_upload, lang),
@@ -126,5 +141,6 @@ routes = [
     Route("/api/bounce", bounce_endpoint, methods=["POST"]),
     Route("/api/codes/{code}", code_endpoint, methods=["GET"]),
     Route("/api/reasons", reasons_endpoint, methods=["GET"]),
+    Route("/api/check", check_endpoint, methods=["GET"]),
     Route("/openapi.json", openapi_endpoint, methods=["GET"]),
 ]

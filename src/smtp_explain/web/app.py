@@ -129,10 +129,14 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
                time_limit: float = DEFAULT_TIME_LIMIT,
-               body_timeout: float = BODY_TIMEOUT) -> Starlette:
+               body_timeout: float = BODY_TIMEOUT, *,
+               check_private: bool = False,
+               check_nameservers: list[tuple[str, int]] | None = None) -> Starlette:
     """The web application. ``max_upload`` caps request bodies (bytes, 413 above);
     ``time_limit`` bounds decoding work (seconds, 503 after); ``body_timeout`` bounds
-    the wait for a request body (seconds, 408 after)."""
+    the wait for a request body (seconds, 408 after). The check (/check, /api/check)
+    contacts private, loopback and link-local addresses only with ``check_private``, and
+    sends its DNS queries to ``check_nameservers`` when given (else the system's)."""
     app = Starlette(
         routes=[
             *api.routes,  # first: /api/explain is the hot path, matched on the first try
@@ -154,4 +158,9 @@ def create_app(max_upload: int = DEFAULT_MAX_UPLOAD,
     app.state.max_upload = max_upload
     app.state.body_timeout = body_timeout
     app.state.worker = Worker(time_limit)
+    from smtp_explain.web.checking import RateLimiter
+
+    app.state.check_private = check_private
+    app.state.check_nameservers = tuple(check_nameservers or ())
+    app.state.check_limiter = RateLimiter()
     return app

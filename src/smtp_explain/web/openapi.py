@@ -178,6 +178,21 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
         "next_steps": steps,
         "lang": {"type": "string"},
     }}
+    components["CheckReport"] = {"type": "object", "required": ["target", "kind", "checks", "lang"],
+                                 "properties": {
+        "target": {"type": "string"},
+        "kind": {"type": "string", "enum": ["ip", "domain", "smtp"]},
+        "checks": {"type": "array", "items": {"type": "object", "required": [
+            "id", "status", "summary", "explanation", "fix", "evidence"], "properties": {
+            "id": {"type": "string"},
+            "status": {"type": "string", "enum": ["pass", "warn", "fail", "skip", "error"]},
+            "summary": {"type": "string"},
+            "explanation": {"type": ["string", "null"]},
+            "fix": {"type": ["string", "null"]},
+            "evidence": {"type": "array", "items": {"type": "string"}},
+        }}},
+        "lang": {"type": "string"},
+    }}
     too_large = _error(t["too_large"].format(limit=size_text(max_upload)))
     binary = {"schema": {"type": "string", "format": "binary"}}
     return {
@@ -237,6 +252,22 @@ def document(max_upload: int, lang: str) -> dict[str, Any]:
                                              lookup(EXAMPLE_CODE, lang).to_dict()),
                     "404": _error(codes_t["responses"]["404"]),
                     "422": _error(codes_t["responses"]["422"]),
+                },
+            }},
+            "/api/check": {"get": {
+                **_operation(t["check"]),
+                "parameters": [
+                    {"name": "target", "in": "query", "required": True,
+                     "description": t["check"]["target"],
+                     "schema": {"type": "string", "example": "example.com"}},
+                    _lang_parameter(t["lang_parameter"]),
+                ],
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/CheckReport"},
+                                 t["check"]["responses"]["200"]),
+                    "400": _error(t["check"]["responses"]["400"]),
+                    "422": _error(t["check"]["responses"]["422"]),
+                    "429": _error(t["check"]["responses"]["429"]),
                 },
             }},
             "/api/reasons": {"get": {

@@ -42,6 +42,10 @@ async def _result(request: Request, lang: str, text: str, report: BounceReport |
     if report is not None:
         findings.extend(report.findings)
     headline = findings[0].diagnosis.summary if findings else t["result_title"]
+    from smtp_explain.web.checking import named_target
+
+    check_target = named_target(text, findings[0].diagnosis.remote_host) \
+        if text.strip() and findings else None
     return render(
         request, "result.html", lang,
         title=f"{t['result_title']}: {headline}",
@@ -53,6 +57,7 @@ async def _result(request: Request, lang: str, text: str, report: BounceReport |
         report=report,
         max_rows=MAX_ROWS,
         filename=filename,
+        check_target=check_target,
     )
 
 
@@ -178,6 +183,33 @@ async def api_docs(request: Request) -> Response:
                   body_limit=openapi.size_text(request.app.state.max_upload))
 
 
+async def check_page(request: Request) -> Response:
+    from smtp_explain.check.wording import label
+    from smtp_explain.render.check_table import GROUPS, group_of
+    from smtp_explain.web.checking import CheckRefused, web_check
+
+    lang = language.choose(request)
+    t = language.labels(lang)
+    target = request.query_params.get("target", "").strip()
+    report, problem, status_code = None, "", 200
+    if target:
+        try:
+            report = await web_check(request, target, lang)
+        except CheckRefused as exc:
+            problem = t[exc.key].format(**exc.values)
+            status_code = exc.status
+    groups: list[tuple[str, list[object]]] = []
+    if report is not None:
+        for group in GROUPS:
+            rows = [c for c in report.checks if group_of(c.id) == group]
+            if rows:
+                groups.append((label(lang, f"group_{group}"), rows))
+    return render(request, "check.html", lang, title=t["check_title"],
+                  description=t["check_description"], private=bool(target),
+                  status_code=status_code, target=target, report=report, groups=groups,
+                  problem=problem, status_label=lambda s: label(lang, s))
+
+
 async def favicon(request: Request) -> Response:
     return Response(status_code=204, headers={"cache-control": "public, max-age=86400"})
 
@@ -193,5 +225,6 @@ routes = [
     Route("/reasons", reasons, methods=["GET"]),
     Route("/reasons/{reason}", reason_page, methods=["GET"]),
     Route("/docs", api_docs, methods=["GET"]),
+    Route("/check", check_page, methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
 ]

@@ -39,11 +39,12 @@ def log_config(access_log: bool = True) -> dict[str, Any]:
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           max_upload: int = DEFAULT_MAX_UPLOAD, time_limit: float = DEFAULT_TIME_LIMIT,
           access_log: bool = True, workers: int = 1, header_timeout: float = HEADER_TIMEOUT,
-          max_connections: int = MAX_CONNECTIONS) -> None:
+          max_connections: int = MAX_CONNECTIONS, check_private: bool = False) -> None:
     """Serve the web app until interrupted; ``workers`` > 1 runs that many processes.
 
     Each process closes connections whose request headers take longer than
-    ``header_timeout`` seconds (408) and answers 503 beyond ``max_connections``.
+    ``header_timeout`` seconds (408) and answers 503 beyond ``max_connections``;
+    ``check_private`` lets /check contact private, loopback and link-local addresses.
     """
     import os
 
@@ -59,12 +60,14 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     os.environ[ENV_HEADER_TIMEOUT] = str(header_timeout)
     os.environ[ENV_MAX_CONNECTIONS] = str(max_connections)
 
-    app: Any = create_app(max_upload=max_upload, time_limit=time_limit)
+    app: Any = create_app(max_upload=max_upload, time_limit=time_limit,
+                          check_private=check_private)
     extra: dict[str, Any] = {}
     if workers > 1:
         # Worker processes build their own app from the environment.
         os.environ[ENV_MAX_UPLOAD] = str(max_upload)
         os.environ[ENV_TIME_LIMIT] = str(time_limit)
+        os.environ[ENV_CHECK_PRIVATE] = "1" if check_private else ""
         app = "smtp_explain.web.server:app_from_environment"
         extra = {"factory": True, "workers": workers}
     uvicorn.run(
@@ -85,6 +88,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
 
 ENV_MAX_UPLOAD = "SMTP_EXPLAIN_MAX_UPLOAD"
 ENV_TIME_LIMIT = "SMTP_EXPLAIN_TIME_LIMIT"
+ENV_CHECK_PRIVATE = "SMTP_EXPLAIN_CHECK_PRIVATE"
 
 
 def app_from_environment() -> Any:
@@ -96,6 +100,7 @@ def app_from_environment() -> Any:
     return create_app(
         max_upload=int(os.environ.get(ENV_MAX_UPLOAD, DEFAULT_MAX_UPLOAD)),
         time_limit=float(os.environ.get(ENV_TIME_LIMIT, DEFAULT_TIME_LIMIT)),
+        check_private=bool(os.environ.get(ENV_CHECK_PRIVATE)),
     )
 
 
