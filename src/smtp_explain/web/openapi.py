@@ -124,8 +124,10 @@ def example_request(path: str, method: str, operation: dict[str, Any], base_url:
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             path = path.replace("{" + parameter["name"] + "}", str(parameter["example"]))
+    examples = [f"{p['name']}={p['schema']['example']}" for p in operation.get("parameters", [])
+                if p["in"] == "query" and "example" in p.get("schema", {})]
     query = "" if operation.get("requestBody", {}).get("content", {}).get(
-        "application/json") else f"?lang={lang}"
+        "application/json") else "?" + "&".join([*examples, f"lang={lang}"])
     words = ["curl -s"]
     for media, content in operation.get("requestBody", {}).get("content", {}).items():
         if "example" not in content:
