@@ -99,14 +99,23 @@ def listed_ip(text: str) -> str | None:
 
 
 def listed_domain(text: str, zones: tuple[str, ...]) -> str | None:
-    """The domain a domain or link blocklist reply is about: the first domain in the
-    text that is not the list's own zone or site (an address's domain counts)."""
+    """The domain a domain or link blocklist reply is about: replies name it just
+    before the list ("x.example is listed in dbl.spamhaus.org", "[a@x.example] blocked
+    using ..."), so the last domain before the list's own zone or site, else the first
+    domain that is not the list's."""
+    candidates: list[tuple[int, str]] = []
+    first_zone = -1
     for found in _DOMAIN.finditer(text[:8192]):
         domain = found.group(1).lower().rstrip(".")
         if any(domain == z or domain.endswith("." + z) for z in zones):
+            if first_zone < 0:
+                first_zone = found.start()
             continue
-        return domain
-    return None
+        candidates.append((found.start(), domain))
+    before = [domain for start, domain in candidates if first_zone >= 0 and start < first_zone]
+    if before:
+        return before[-1]
+    return candidates[0][1] if candidates else None
 
 
 def _blocklist(list_id: str | None, lang: str, text: str = "") -> Blocklist | None:
@@ -118,8 +127,11 @@ def _blocklist(list_id: str | None, lang: str, text: str = "") -> Blocklist | No
     lookup = facts.get("lookup", "")
     template = facts.get("lookup_url", "")
     if template:
-        own = tuple(z.lower() for z in facts.get("zones", ())) + tuple(
-            urlsplit(u).hostname or "" for u in (facts.get("lookup", ""), facts.get("delist", "")))
+        # the list's own names: its DNS zones and its operator's site (spamhaus.org)
+        sites = (urlsplit(u).hostname or "" for u in (facts.get("lookup", ""),
+                                                      facts.get("delist", "")))
+        own = tuple(z.lower() for z in facts.get("dns", {}).get("zones", {}).values()) + tuple(
+            ".".join(site.split(".")[-2:]) for site in sites if site)
         value = (listed_domain(text, tuple(filter(None, own))) if "{domain}" in template
                  else listed_ip(text))
         if value:

@@ -104,7 +104,8 @@ def decide_audience(text: str, result: Classification, default: str) -> str:
     """mail-program when a rule or a sign says the text is a mail program's own words."""
     if result.audience == AUDIENCE_PROGRAM:
         return AUDIENCE_PROGRAM
-    if _program_signs().first(text.lower()) >= 0:
+    # (Python lower-cases "İ" to "i" + a combining dot: drop the dot so "İleti" reads "ileti")
+    if _program_signs().first(text.lower().replace("\u0307", "")) >= 0:
         return AUDIENCE_PROGRAM
     return default
 
