@@ -33,6 +33,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium by path; as root, install it when missing
 # (otherwise those tests fail with one line saying so).

@@ -11,10 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from smtp_explain import catalog
 from smtp_explain.cli_language import argparse_speaks, early_language
+
+if TYPE_CHECKING:
+    from smtp_explain.model import BounceResult
 
 SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve", "check")
 MAX_STDIN = 1 << 20
@@ -239,7 +242,7 @@ def cmd_bounce(args: argparse.Namespace, lang: str) -> int:
 
     get_classifier(args.rules)  # report a broken rule file before any work
     skipped = 0
-    rows = []
+    rows: list[BounceResult] = []
     progress = None
     if not args.json_lines and sys.stderr.isatty():
         from smtp_explain.render.terminal import Progress

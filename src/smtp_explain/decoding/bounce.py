@@ -208,8 +208,10 @@ def decode(
         if isinstance(data, Problem):
             problem: Problem | None = data
             results: list[BounceResult] = []
-        else:
+        elif isinstance(data, bytes):
             results, problem = decode_guarded(origin, data, lang, classifier, index)
+        else:  # UNREAD: read_path without defer_small_files never yields it
+            continue
         if problem is not None and problem.lost and on_problem is not None:
             on_problem(f"{origin}#{index}" if index else origin, problem.message)
         yield from results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,6 +12,9 @@ from starlette.routing import Route
 from smtp_explain import catalog
 from smtp_explain.explanation import lookup, normalize_code
 from smtp_explain.model import CodeInfo
+
+if TYPE_CHECKING:
+    from smtp_explain.check.model import CheckResult
 from smtp_explain.web import guide, language, openapi
 from smtp_explain.web.findings import BounceReport, Finding, decode_bounce, explain_text
 from smtp_explain.web.templating import link, render
@@ -198,7 +203,7 @@ async def check_page(request: Request) -> Response:
         except CheckRefused as exc:
             problem = t[exc.key].format(**exc.values)
             status_code = exc.status
-    groups: list[tuple[str, list[object]]] = []
+    groups: list[tuple[str, list[CheckResult]]] = []
     if report is not None:
         for group in GROUPS:
             rows = [c for c in report.checks if group_of(c.id) == group]
