@@ -141,3 +141,17 @@ def test_pseudo_status_is_not_stated() -> None:
     pseudo = [row for row in ROWS if row.status and not row.status_stated]
     assert pseudo and all(row.status.split(".")[2].startswith("9") for row in pseudo)
     assert all(row.status_stated for row in ROWS if row.status.endswith(".1.1"))
+
+
+def test_server_software_is_not_called_a_provider() -> None:
+    from starlette.testclient import TestClient
+
+    from smtp_explain.web.app import create_app
+
+    text = "550 5.1.1 <b@x.org>: Recipient address rejected: User unknown in virtual mailbox table"
+    assert explain(text).provider is not None and explain(text).provider.kind == "mta"
+    with TestClient(create_app()) as client:
+        page = client.get("/explain", params={"q": text, "lang": "tr"}).text
+    labels = catalog.texts("tr", "web")["labels"]
+    assert f"{labels['provider_kind_mta']}: Postfix" in page
+    assert f"{labels['provider']}: Postfix" not in page

@@ -150,7 +150,8 @@ def _provider(provider_id: str | None) -> Provider | None:
     if not provider_id:
         return None
     facts = catalog.facts("providers")["providers"][provider_id]
-    return Provider(provider_id, facts.get("name", provider_id), facts.get("postmaster", ""))
+    return Provider(provider_id, facts.get("name", provider_id), facts.get("postmaster", ""),
+                    catalog.provider_kind(provider_id))
 
 
 def explain(

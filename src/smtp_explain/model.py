@@ -70,6 +70,7 @@ class Provider:
     id: str
     name: str
     postmaster: str
+    kind: str = "provider"  # provider, gateway, sending-service, mta, hosting, forwarding
 
 
 @dataclass(frozen=True, slots=True)
