@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import quopri
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar, overload
 
-from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
+from smtp_explain.decoding.mime import (
+    Part,
+    decode_header_value,
+    normalize_newlines,
+    parse,
+    skip_leading_blank_lines,
+    unbase64,
+)
 from smtp_explain.matcher import Searcher
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
@@ -23,6 +31,29 @@ _QUOTED_HEADERS = {
 }
 MAX_LINE = 998
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
+# Quoted-printable escapes of the characters around and inside an address ("=3C", "=3E",
+# "=40", "=22") or a soft line break: a sign that a QP body was read undecoded. Only these
+# trigger decoding; a lone "=XX" is legal in a local part (SRS and VERP addresses).
+_QP_AROUND_ADDRESS = re.compile(r"=3[cC][^\s<>]{1,320}=3[eE]|=40|=22[^\s\"]{1,320}=22|=\n")
+# Quote characters a text may put around an address ('bob@example.com', `bob@...`); legal
+# at the start of a local part, but no real address begins with one.
+_LEADING_QUOTES = "'`"
+
+
+def unescape_addresses(value: str) -> str:
+    """A value with RFC 2047 encoded words and quoted-printable escapes undone, so the
+    addresses in it can be read (only when it shows such encodings)."""
+    if "=?" in value:
+        value = decode_header_value(value)
+    if "=" in value and _QP_AROUND_ADDRESS.search(value):
+        value = quopri.decodestring(value.encode("utf-8", "replace")).decode("utf-8", "replace")
+    return value
+
+
+def clean_address(found: str) -> str:
+    """One matched address as reported: lower-case, no leading quote, no final dot."""
+    address = found.lower().lstrip(_LEADING_QUOTES).rstrip(".")
+    return "" if address.startswith("@") else address
 
 
 # Memoized, small on purpose: while one mail is decoded the same text is asked
@@ -30,9 +61,10 @@ _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[
 # cover one mail and never hold more than the last few mails.
 @lru_cache(maxsize=64)
 def address_in(value: str) -> str:
-    """The first mail address in a header value or line, lower-cased ("" if none)."""
-    found = _ADDR.search(value)
-    return found.group(0).lower().rstrip(".") if found else ""
+    """The first mail address in a header value or line, lower-cased ("" if none).
+    Encoded words and quoted-printable escapes around it are undone first."""
+    found = _ADDR.search(unescape_addresses(value))
+    return clean_address(found.group(0)) if found else ""
 
 
 @dataclass(slots=True)
@@ -69,6 +101,58 @@ def relayed_by_gateway(found: list[Delivery], *, relayed: bool = True) -> list[D
     return found
 
 
+_REPORT_TYPES = (*DSN_TYPES, "message/feedback-report", "message/disposition-notification",
+                 "message/global-disposition-notification")
+MAX_FORWARD_SCAN = 16  # top-level parts looked at for a forwarded bounce
+
+
+def forwarded_bounce(root: Part) -> bytes | None:
+    """The bytes of a bounce a person forwarded as an attachment, else None.
+
+    An ordinary mail (no report part, not from a mailer daemon, no bounce header,
+    and a subject that is not a bounce's own) whose attached message/rfc822 is a
+    report (delivery status or feedback) or comes from a mailer daemon: the
+    attachment is what is to be decoded. A real bounce attaches the original mail
+    that bounced and is itself from a daemon or carries a report, so it is never
+    unwrapped.
+    """
+    from smtp_explain.decoding import signs  # (loads the knowledge only when needed)
+
+    parts = root.walk()[:MAX_FORWARD_SCAN]
+    if root.content_type == "multipart/report" or any(
+            p.content_type in _REPORT_TYPES for p in parts):
+        return None
+    if any(root.header(name) for name in signs.bounce_headers()):
+        return None
+    sender = decode_header_value(root.header("from"))
+    subject = decode_header_value(root.header("subject")).strip()
+    if signs.bounce_sender().search(sender):
+        return None
+    if signs.bounce_subject().search(subject) and not signs.forward_subject().search(subject):
+        return None
+    for part in parts:
+        if part.content_type not in ("message/rfc822", "message/global"):
+            continue
+        inner = part.message
+        if inner is None:
+            continue
+        if inner.content_type == "multipart/report" or any(
+                p.content_type in _REPORT_TYPES for p in inner.walk()[:MAX_FORWARD_SCAN]) or \
+                signs.bounce_sender().search(decode_header_value(inner.header("from"))):
+            return attached_bytes(part)
+    return None
+
+
+def attached_bytes(part: Part) -> bytes:
+    """The mail inside a message/rfc822 part as bytes, transfer encoding undone."""
+    encoding = part.header("content-transfer-encoding").strip().lower()
+    if encoding == "base64":
+        return skip_leading_blank_lines(normalize_newlines(unbase64(part.body)))
+    if encoding == "quoted-printable":
+        return skip_leading_blank_lines(normalize_newlines(quopri.decodestring(part.body)))
+    return skip_leading_blank_lines(part.body)
+
+
 T = TypeVar("T")
 
 
@@ -94,11 +178,20 @@ class computed_once(Generic[T]):
 
 
 class Mail:
-    """One parsed mail with the views format modules need, computed on demand."""
+    """One parsed mail with the views format modules need, computed on demand.
+
+    Two ways people hand a bounce over are read as the bounce itself: a saved file
+    with blank lines before its headers, and a bounce forwarded as an attachment
+    (message/rfc822) inside an ordinary mail (see ``forwarded_bounce``).
+    """
 
     def __init__(self, data: bytes) -> None:
-        self.raw = normalize_newlines(data)
+        self.raw = skip_leading_blank_lines(normalize_newlines(data))
         self.root: Part = parse(self.raw)
+        inner = forwarded_bounce(self.root)
+        if inner is not None:
+            self.raw = inner
+            self.root = parse(inner)
 
     def header(self, name: str, default: str = "") -> str:
         return self.root.header(name, default)

@@ -1,0 +1,198 @@
+"""Decoding slips (issue 9): realistic synthetic bounces, one general fix each.
+
+Every mail here is written for this test, modelled on how the named MTA or
+provider lays out its notices; none is copied from another project's corpus.
+"""
+
+from __future__ import annotations
+
+from smtp_explain.decoding.bounce import decode_mail
+from smtp_explain.decoding.mail import Mail, address_in
+from smtp_explain.model import BounceResult
+
+# A Postfix-style RFC 3464 report (RFC 3464 section 2; Postfix bounce(8) layout).
+POSTFIX_DSN = b"""From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: alice@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; bob@example.com
+Original-Recipient: rfc822;bob@example.com
+Action: failed
+Status: 5.2.2
+Remote-MTA: dns; mx.example.com
+Diagnostic-Code: smtp; 552 5.2.2 <bob@example.com>: Mailbox full, quota exceeded
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Alice <alice@example.org>
+To: bob@example.com
+Subject: Minutes
+
+--b1--
+"""
+
+
+def rows(data: bytes) -> list[BounceResult]:
+    return decode_mail(data)
+
+
+def summary(data: bytes) -> list[tuple[str, str]]:
+    return [(r.recipient, r.reason) for r in rows(data)]
+
+
+# --- a file that starts with blank or whitespace lines --------------------------------
+
+def test_blank_lines_before_the_headers_are_skipped() -> None:
+    for lead in (b"\n", b"\n\n", b"   \n\t\n", b"\r\n \r\n"):
+        assert summary(lead + POSTFIX_DSN) == [("bob@example.com", "mailboxfull")], lead
+
+
+def test_text_with_no_headers_keeps_its_leading_blank_line() -> None:
+    # Not a header block after the blank line: the text stays the body.
+    mail = Mail(b"\nThe mail system could not deliver: bob@example.com: mailbox full\n")
+    assert mail.root.headers == []
+    assert "mailbox full" in mail.body
+
+
+def test_blank_lines_before_an_attached_mail_are_skipped() -> None:
+    forwarded = POSTFIX_DSN.replace(b"Content-Type: text/rfc822-headers\n\n",
+                                    b"Content-Type: message/rfc822\n\n\n")
+    mail = Mail(forwarded)
+    assert mail.original is not None
+    assert mail.original.header("subject") == "Minutes"
+
+
+# --- a DSN forwarded inside message/rfc822 --------------------------------------------
+
+def forwarded(inner: bytes, subject: bytes = b"Fwd: Undelivered Mail Returned to Sender",
+              encoding: bytes = b"") -> bytes:
+    cte = b"Content-Transfer-Encoding: " + encoding + b"\n" if encoding else b""
+    if encoding == b"base64":
+        import base64
+        inner = base64.encodebytes(inner)
+    return (b"From: Alice <alice@example.org>\nTo: helpdesk@example.org\nSubject: " + subject
+            + b"\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\"\n\n"
+            b"--outer\nContent-Type: text/plain\n\nWhy did this come back? Ask carol@example.org.\n\n"
+            b"--outer\nContent-Type: message/rfc822\n" + cte + b"\n" + inner + b"\n--outer--\n")
+
+
+def test_a_bounce_forwarded_as_attachment_is_decoded() -> None:
+    assert summary(forwarded(POSTFIX_DSN)) == [("bob@example.com", "mailboxfull")]
+    assert summary(forwarded(POSTFIX_DSN, b"Please look at this")) == [
+        ("bob@example.com", "mailboxfull")]
+    assert summary(forwarded(POSTFIX_DSN, encoding=b"base64")) == [
+        ("bob@example.com", "mailboxfull")]
+
+
+def test_a_forwarded_plain_text_bounce_from_a_daemon_is_decoded() -> None:
+    qmail = (b"From: MAILER-DAEMON@mail.example.net\nTo: alice@example.org\n"
+             b"Subject: failure notice\n\n"
+             b"Hi. This is the qmail-send program at mail.example.net.\n"
+             b"I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+             b"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+             b"<bob@example.com>:\n192.0.2.7 does not like recipient.\n"
+             b"Remote host said: 550 5.1.1 <bob@example.com>: No such user\n"
+             b"Giving up on 192.0.2.7.\n")
+    assert summary(forwarded(qmail)) == [("bob@example.com", "userunknown")]
+
+
+def test_a_bounce_attaching_the_original_is_not_unwrapped() -> None:
+    # The original that bounced is attached as message/rfc822; it is an ordinary mail.
+    bounce = POSTFIX_DSN.replace(b"Content-Type: text/rfc822-headers",
+                                 b"Content-Type: message/rfc822")
+    assert summary(bounce) == [("bob@example.com", "mailboxfull")]
+
+
+def test_an_ordinary_mail_with_an_attached_mail_is_no_bounce() -> None:
+    note = (b"From: Dan <dan@example.com>\nTo: Alice <alice@example.org>\n"
+            b"Subject: Re: minutes\n\nSee you then.\n")
+    assert rows(forwarded(note, b"Fwd: minutes")) == []
+
+
+# --- quoted-printable and encoded-word addresses --------------------------------------
+
+def test_encoded_words_and_qp_escapes_around_addresses_are_undone() -> None:
+    assert address_in("=?utf-8?Q?bob=40example=2Ecom?=") == "bob@example.com"
+    assert address_in("=?utf-8?B?Ym9iQGV4YW1wbGUuY29t?=") == "bob@example.com"
+    assert address_in("=3Cbob@example.com=3E") == "bob@example.com"
+    assert address_in("Bob <bob@exam=\nple.com>") == "bob@example.com"
+    # SRS and VERP local parts hold "=" and hex: left alone.
+    assert address_in("SRS0=AB12=TT=example.org=alice@fwd.example.net") == (
+        "srs0=ab12=tt=example.org=alice@fwd.example.net")
+
+
+EXIM_QP = b"""From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+To: alice@example.org
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: =?utf-8?Q?bob=40example.com?=
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  =3Cbob@example.com=3E
+    host mx.example.com [192.0.2.7]
+    SMTP error from remote mail server after RCPT TO:<bob@example.com>:
+    550 5.1.1 No such user here
+"""
+
+
+def test_a_qp_body_read_undecoded_gives_the_plain_address() -> None:
+    assert summary(EXIM_QP) == [("bob@example.com", "userunknown")]
+    plain = EXIM_QP.replace(b"X-Failed-Recipients: =?utf-8?Q?bob=40example.com?=\n", b"")
+    assert summary(plain.replace(b"Exim", b"")) == [("bob@example.com", "userunknown")]
+
+
+# --- a leading quote kept on the address ----------------------------------------------
+
+def test_a_quote_before_an_address_is_not_part_of_it() -> None:
+    notice = (b"From: postmaster@mail.example.net\nTo: alice@example.org\n"
+              b"Subject: Undeliverable mail\n\n"
+              b"Delivery to the following recipient failed permanently:\n\n"
+              b"    'bob@example.com'\n\nReason: 550 5.1.1 Mailbox does not exist\n")
+    assert summary(notice) == [("bob@example.com", "userunknown")]
+    assert address_in("`carol@example.com`") == "carol@example.com"
+    assert address_in("'@example.com") == ""
+
+
+# --- addresses in help text or quoted headers -----------------------------------------
+
+def test_help_text_and_quoted_sender_headers_name_no_recipient() -> None:
+    notice = (b"From: Mail Delivery System <MAILER-DAEMON@relay.example.net>\n"
+              b"To: alice@example.org\nSubject: Mail delivery failed\n\n"
+              b"Your message to carol@example.com could not be delivered.\n"
+              b"The mailbox is full (552 5.2.2 quota exceeded).\n\n"
+              b"If you need assistance, please contact helpdesk@example.net or write to\n"
+              b"support@example.net. Questions? mailto:abuse@example.net\n\n"
+              b"From: Alice <alice@example.org>\nReply-To: alice.private@example.org\n"
+              b"Subject: lunch\n")
+    assert summary(notice) == [("carol@example.com", "mailboxfull")]
+
+
+def test_a_list_of_failed_addresses_after_a_colon_is_kept() -> None:
+    notice = (b"From: postmaster@relay.example.net\nTo: alice@example.org\n"
+              b"Subject: Delivery failure\n\n"
+              b"Please contact your administrator if this persists. Failed recipients:\n"
+              b"  bob@example.com: 550 5.1.1 user unknown\n"
+              b"  carol@example.com: 552 5.2.2 mailbox full\n")
+    assert summary(notice) == [("bob@example.com", "userunknown"),
+                               ("carol@example.com", "mailboxfull")]
