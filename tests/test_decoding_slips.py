@@ -196,3 +196,91 @@ def test_a_list_of_failed_addresses_after_a_colon_is_kept() -> None:
               b"  carol@example.com: 552 5.2.2 mailbox full\n")
     assert summary(notice) == [("bob@example.com", "userunknown"),
                                ("carol@example.com", "mailboxfull")]
+
+
+# --- the same address emitted many times ----------------------------------------------
+
+def test_one_row_per_recipient_keeping_the_final_failure() -> None:
+    # A report that lists a recipient once per attempt (a delay, then the failure) and
+    # again in another case: one row, the failure.
+    blocks = (b"Final-Recipient: rfc822; bob@example.com\nAction: delayed\nStatus: 4.4.1\n"
+              b"Diagnostic-Code: smtp; 421 4.4.1 Connection timed out\n\n"
+              b"Final-Recipient: rfc822; bob@example.com\nAction: failed\nStatus: 5.1.1\n"
+              b"Diagnostic-Code: smtp; 550 5.1.1 <bob@example.com>: User unknown\n\n"
+              b"Final-Recipient: rfc822; BOB@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+              b"Final-Recipient: rfc822; carol@example.com\nAction: failed\nStatus: 5.2.2\n"
+              b"Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n")
+    start = POSTFIX_DSN.index(b"Final-Recipient")
+    end = POSTFIX_DSN.index(b"\n--b1\nContent-Type: text/rfc822-headers")
+    mail = POSTFIX_DSN[:start] + blocks + POSTFIX_DSN[end:]
+    found = rows(mail)
+    assert [(r.recipient, r.reason, r.status) for r in found] == [
+        ("bob@example.com", "userunknown", "5.1.1"), ("carol@example.com", "mailboxfull", "5.2.2")]
+    assert "User unknown" in found[0].diagnostic
+
+
+# --- Sendmail: the remote reply, not Sendmail's own "User unknown" line -------------------
+# Layout of Sendmail 8 returns (sendmail/savemail.c: "The following addresses had
+# permanent fatal errors", "(reason: ...)", "Transcript of session follows").
+
+SENDMAIL = b"""From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>
+To: <alice@example.org>
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="k1"
+Auto-Submitted: auto-generated (failure)
+
+This is a MIME-encapsulated message
+
+--k1
+
+The original message was received at Mon, 2 Mar 2026 10:00:00 +0000
+from host.example.org [192.0.2.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<bob@example.com>
+    (reason: 550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual alias table)
+
+   ----- Transcript of session follows -----
+550 5.1.1 <bob@example.com>... User unknown
+
+--k1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.net
+Arrival-Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Final-Recipient: RFC822; bob@example.com
+Action: failed
+Status: 5.1.1
+Remote-MTA: DNS; mx.example.com
+DIAGNOSTIC
+Last-Attempt-Date: Mon, 2 Mar 2026 10:00:02 +0000
+
+--k1--
+"""
+REMOTE = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual alias table"
+
+
+def test_sendmail_keeps_the_remote_reply_from_the_address_list() -> None:
+    for diagnostic in (b"", b"Diagnostic-Code: SMTP; 550 5.1.1 <bob@example.com>... User unknown"):
+        found = rows(SENDMAIL.replace(b"DIAGNOSTIC", diagnostic))
+        assert [(r.recipient, r.reason, r.diagnostic) for r in found] == [
+            ("bob@example.com", "userunknown", REMOTE)], diagnostic
+
+
+def test_sendmail_without_a_report_part_keeps_the_remote_reply() -> None:
+    body = SENDMAIL.split(b"--k1\n\n", 1)[1].split(b"--k1\n", 1)[0]
+    v5 = (b"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\n"
+          b"To: <alice@example.org>\nSubject: Returned mail: User unknown\n\n" + body)
+    assert [(r.recipient, r.diagnostic) for r in rows(v5)] == [("bob@example.com", REMOTE)]
+
+
+def test_sendmail_own_summary_of_a_local_error_stays_its_own_line() -> None:
+    # "(reason: 550 Host unknown)" only repeats Sendmail's own verdict: the fuller own
+    # line is kept.
+    local = SENDMAIL.replace(REMOTE.encode(), b"550 Host unknown").replace(
+        b"550 5.1.1 <bob@example.com>... User unknown",
+        b"550 5.1.2 <bob@example.com>... Host unknown (Name server: example.com: host not found)")
+    found = rows(local.replace(b"DIAGNOSTIC", b""))
+    assert found[0].diagnostic.startswith("550 5.1.2 <bob@example.com>... Host unknown (Name")
