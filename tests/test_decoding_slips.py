@@ -284,3 +284,68 @@ def test_sendmail_own_summary_of_a_local_error_stays_its_own_line() -> None:
         b"550 5.1.2 <bob@example.com>... Host unknown (Name server: example.com: host not found)")
     found = rows(local.replace(b"DIAGNOSTIC", b""))
     assert found[0].diagnostic.startswith("550 5.1.2 <bob@example.com>... Host unknown (Name")
+
+
+# --- X.400 and Exchange 5.5 addresses -------------------------------------------------
+# Exchange 5.5 IMS reports name a recipient with no SMTP address by its X.400 O/R
+# address (RFC 1327 / RFC 2156 attribute=value pairs) or its directory name.
+
+EXCHANGE55 = b"""From: System Administrator <postmaster@example.com>
+To: alice@example.org
+Subject: Undeliverable: Quarterly figures
+X-Mailer: Internet Mail Service (5.5.2653.19)
+MIME-Version: 1.0
+Content-Type: text/plain; charset="iso-8859-1"
+
+Your message
+
+  To:      Smith, Bob; Jones, Carol; Dan
+  Subject: Quarterly figures
+  Sent:    Mon, 2 Mar 2026 10:00:00 +0000
+
+did not reach the following recipient(s):
+
+c=US;a= ;p=Example Org;o=Site1;s=Smith;g=Bob; on Mon, 2 Mar 2026 10:00:05 +0000
+    The recipient name is not recognized
+\tThe MTS-ID of the original message is: c=US;a= ;p=Example Org;l=SERVER1-060302100005Z-123
+    MSEXCH:IMS:Example Org:Site1:SERVER1 0 (000C05A6) Unknown Recipient
+
+/O=EXAMPLE ORG/OU=SITE1/CN=RECIPIENTS/CN=CJONES on Mon, 2 Mar 2026 10:00:05 +0000
+    The recipient name is not recognized
+    MSEXCH:IMS:Example Org:Site1:SERVER1 0 (000C05A6) Unknown Recipient
+
+dan@example.com on Mon, 2 Mar 2026 10:00:05 +0000
+    The recipient name is not recognized
+    MSEXCH:IMS:Example Org:Site1:SERVER1 0 (000C05A6) Unknown Recipient
+"""
+
+
+def test_exchange55_reports_x400_and_directory_recipients_as_they_are() -> None:
+    assert summary(EXCHANGE55) == [
+        ("c=us;p=example org;o=site1;s=smith;g=bob", "userunknown"),
+        ("/o=example org/ou=site1/cn=recipients/cn=cjones", "userunknown"),
+        ("dan@example.com", "userunknown"),
+    ]
+    for row in rows(EXCHANGE55):
+        assert "MTS-ID" not in row.diagnostic and "Unknown Recipient" in row.diagnostic
+
+
+def test_a_dsn_naming_an_x400_recipient_is_decoded_without_a_made_up_address() -> None:
+    for field, expected in (
+            (b"x400; c=US;a= ;p=Example Org;o=Site1;s=Smith;g=Bob;",
+             "c=us;p=example org;o=site1;s=smith;g=bob"),
+            (b"rfc822; /O=EXAMPLE ORG/OU=SITE1/CN=RECIPIENTS/CN=BSMITH",
+             "/o=example org/ou=site1/cn=recipients/cn=bsmith"),
+            (b"x400; c=US;a= ;p=Example Org;o=Site1;RFC-822=bsmith(a)example.com;",
+             "bsmith@example.com")):
+        mail = POSTFIX_DSN.replace(b"Final-Recipient: rfc822; bob@example.com", b"Final-Recipient: "
+                                   + field).replace(b"Original-Recipient: rfc822;bob@example.com\n", b"")
+        mail = mail.replace(b"I'm sorry", b"Contact helpdesk@example.net. I'm sorry")
+        assert summary(mail) == [(expected, "mailboxfull")], field
+
+
+def test_things_that_only_look_like_x400_are_no_recipient() -> None:
+    from smtp_explain.decoding.mail import directory_address
+    for text in ("c=US; nothing else", "a=b;c=d", "Status: 5.1.1",
+                 "The MTS-ID of the original message is: c=US;a= ;p=Org;l=SRV-0603Z-1"):
+        assert directory_address(text) == "", text

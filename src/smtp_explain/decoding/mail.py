@@ -67,6 +67,48 @@ def address_in(value: str) -> str:
     return clean_address(found.group(0)) if found else ""
 
 
+# X.400 O/R addresses ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob;", RFC 1327 / RFC 2156
+# attribute=value pairs) and Exchange 5.5 directory names
+# ("/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB"): how Exchange 5.5 - 2003 name a recipient
+# that has no SMTP address. Bounded, no nested repeats (linear).
+_X400_PAIR = re.compile(r"([A-Za-z][A-Za-z0-9-]{0,15})[ \t]*=[ \t]*([^;=\n]{0,128}?)[ \t]*(?:;|$)")
+_X400 = re.compile(r"(?i)(?<![\w/=-])(?:c|p|o|a|admd|prmd)[ \t]*=[^\n]{0,600}")
+_LEGACY_DN = re.compile(r"(?i)(?<![\w/])/o=[^/\n]{1,64}(?:/ou=[^/\n]{1,64}){0,6}(?:/cn=[^/\n]{1,64}){1,8}")
+# Attributes that name a mailbox (a person or an organisational unit); an O/R value
+# with none of them, or with "l=" (the local part of an MTS identifier, not an
+# address), names no recipient.
+_X400_NAME_KEYS = {"s", "g", "cn", "i", "q", "surname", "given-name", "common-name", "dda",
+                   "ou", "ou1", "ou2", "ou3", "ou4"}
+
+
+def directory_address(value: str) -> str:
+    """An X.400 O/R address or Exchange directory name in a value, in one stable form
+    (lower-case; X.400 pairs with a value joined by ";"), or "" if there is none.
+    An O/R address that carries an RFC 822 mapping ("RFC-822=bob(a)example.com")
+    gives that address instead."""
+    dn = _LEGACY_DN.search(value)
+    if dn:
+        return dn.group(0).strip().lower()
+    found = _X400.search(value)
+    if not found:
+        return ""
+    pairs = [(k.lower(), " ".join(v.split())) for k, v in _X400_PAIR.findall(found.group(0))]
+    pairs = [(k, v) for k, v in pairs if v][:16]
+    mapped = dict(pairs).get("rfc-822", "")
+    if mapped:
+        return address_in(mapped.replace("(a)", "@"))
+    keys = {k for k, _ in pairs}
+    if "c" not in keys or "l" in keys or not keys & _X400_NAME_KEYS or len(pairs) < 3:
+        return ""
+    return ";".join(f"{k}={v}" for k, v in pairs).lower()
+
+
+def recipient_in(value: str) -> str:
+    """The recipient a field names: a mail address, else an X.400 / Exchange directory
+    address (reported as it is, never turned into a made-up mail address)."""
+    return address_in(value) or directory_address(value)
+
+
 @dataclass(slots=True)
 class Delivery:
     """What a format module reads out of a bounce for one recipient."""
