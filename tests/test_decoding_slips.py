@@ -349,3 +349,165 @@ def test_things_that_only_look_like_x400_are_no_recipient() -> None:
     for text in ("c=US; nothing else", "a=b;c=d", "Status: 5.1.1",
                  "The MTS-ID of the original message is: c=US;a= ;p=Org;l=SRV-0603Z-1"):
         assert directory_address(text) == "", text
+
+
+# --- AOL's old "Mail Delivery Problem" notices -----------------------------------------
+# Layout as AOL's help pages describe it: recipients listed under one sentence, bare
+# screen names standing for screenname@aol.com.
+
+AOL = b"""Return-Path: <>
+From: Mail Delivery Subsystem <MAILER-DAEMON@aol.com>
+To: alice@example.org
+Subject: Mail Delivery Problem
+Date: Tue, 14 Jul 1998 20:48:05 -0400 (EDT)
+
+Your mail to the following recipients could not be delivered because they are not accepting mail from alice@example.org:
+\tBob Smith123
+\tcarolsn
+
+"""
+AOL_LISTED = b"""From: Mail Delivery Subsystem <MAILER-DAEMON@aol.com>
+To: alice@example.org
+Subject: Mail Delivery Problem
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="aolb"
+
+--aolb
+Content-Type: text/plain
+
+Your mail to the following recipients could not be delivered:
+\tdansn@aol.com   (Mailbox is full)
+\teve42 : unknown screen name
+
+--aolb
+Content-Type: message/rfc822
+
+From: alice@example.org
+To: dansn@aol.com, eve42@aol.com
+Subject: picnic
+
+Saturday?
+--aolb--
+"""
+
+
+def test_aol_screen_names_become_aol_addresses_with_the_cause() -> None:
+    found = rows(AOL)
+    assert [r.recipient for r in found] == ["bobsmith123@aol.com", "carolsn@aol.com"]
+    assert {r.decoded_by for r in found} == {"aol"}
+    for row in found:
+        assert row.diagnostic.endswith("not accepting mail from alice@example.org")
+        assert row.action == "failed"
+
+
+def test_aol_per_recipient_words_go_with_each_recipient() -> None:
+    found = rows(AOL_LISTED)
+    assert [(r.recipient, r.diagnostic.rpartition(": ")[2]) for r in found] == [
+        ("dansn@aol.com", "Mailbox is full"), ("eve42@aol.com", "unknown screen name")]
+    assert found[0].reason == "mailboxfull"
+
+
+def test_a_listed_name_that_is_no_screen_name_is_not_made_an_address() -> None:
+    odd = AOL.replace(b"\tcarolsn\n", b"\t1st-choice!\n")
+    assert [r.recipient for r in rows(odd)] == ["bobsmith123@aol.com"]
+
+
+# --- Hotmail complaint (JMRP) reports are feedback -------------------------------------
+# JMRP reports (Microsoft's Junk Mail Reporting Program) come from staff@hotmail.com,
+# "complaint about message from <IP>", the mail attached with X-HmXmrOriginalRecipient;
+# newer ones are ARF (RFC 5965) reports with the same header in the attached copy.
+
+JMRP = b"""From: staff@hotmail.com
+To: fbl@example.org
+Subject: complaint about message from 192.0.2.44
+Date: Mon, 2 Mar 2026 10:00:00 -0800
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="jmrp1"
+
+--jmrp1
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+X-HmXmrOriginalRecipient: <bob@hotmail.com>
+Received: from mail.example.org ([192.0.2.44]) by mx.hotmail.com
+From: News <news@example.org>
+To: subscribers@example.org
+Subject: Weekly news
+Message-ID: <n1@example.org>
+
+Hello reader.
+--jmrp1--
+"""
+
+
+def test_a_jmrp_complaint_is_feedback_from_the_complaining_mailbox() -> None:
+    found = rows(JMRP)
+    assert [(r.recipient, r.reason, r.feedback_type, r.hard_bounce) for r in found] == [
+        ("bob@hotmail.com", "feedback", "abuse", False)]
+
+
+def test_a_jmrp_report_in_arf_names_the_complaining_mailbox() -> None:
+    arf = JMRP.replace(b'multipart/mixed; boundary="jmrp1"',
+                       b'multipart/report; report-type=feedback-report; boundary="jmrp1"')
+    arf = arf.replace(b"--jmrp1\nContent-Type: message/rfc822",
+                      b"--jmrp1\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+                      b"User-Agent: Hotmail FBL\nVersion: 0.1\nSource-IP: 192.0.2.44\n\n"
+                      b"--jmrp1\nContent-Type: message/rfc822")
+    assert summary(arf) == [("bob@hotmail.com", "feedback")]
+
+
+def test_a_complaint_subject_alone_is_no_feedback_report() -> None:
+    plain = JMRP.replace(b"X-HmXmrOriginalRecipient: <bob@hotmail.com>\n", b"")
+    assert all(r.reason != "feedback" for r in rows(plain))
+
+
+# --- challenge/response notices are held mail, not failed addresses --------------------
+
+BLUEBOTTLE = b"""From: Bob <bob@bluebottle.com>
+To: alice@example.org
+Subject: Please confirm your message
+Auto-Submitted: auto-replied
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Hi,
+
+You just sent an email to my Bluebottle email account (bob@bluebottle.com).
+To make sure I only receive mail from real people, please confirm your message
+by clicking on the link below. Once confirmed, your message will be delivered
+and you will not have to confirm again.
+
+https://www.bluebottle.example/confirm?id=example
+
+If you have questions, contact support@bluebottle.com.
+"""
+BOXBE = b"""From: Bob via Boxbe <notify@boxbe.com>
+Reply-To: bob@example.com
+To: alice@example.org
+Subject: Request to join my guest list (Re: picnic)
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Hello alice@example.org,
+
+Your message about "picnic" was waitlisted.
+
+Please add yourself to my Guest List so your messages will be delivered to my
+Inbox. Use the link below.
+
+Thank you,
+bob@example.com
+"""
+
+
+def test_challenge_notices_hold_the_mail_for_the_protected_address() -> None:
+    for mail, protected in ((BLUEBOTTLE, "bob@bluebottle.com"), (BOXBE, "bob@example.com")):
+        found = rows(mail)
+        assert [(r.recipient, r.reason, r.action, r.hard_bounce, r.decoded_by)
+                for r in found] == [(protected, "onhold", "delayed", False, "challenge")]
+        assert found[0].status.startswith("4.")
+
+
+def test_a_vacation_reply_is_still_a_vacation_reply() -> None:
+    away = (b"From: Bob <bob@example.com>\nTo: alice@example.org\nSubject: Out of office\n"
+            b"Auto-Submitted: auto-replied\n\nI am away until Monday; please write to "
+            b"carol@example.com for anything urgent.\n")
+    assert summary(away) == [("bob@example.com", "vacation")]
