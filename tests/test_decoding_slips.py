@@ -511,3 +511,29 @@ def test_a_vacation_reply_is_still_a_vacation_reply() -> None:
             b"Auto-Submitted: auto-replied\n\nI am away until Monday; please write to "
             b"carol@example.com for anything urgent.\n")
     assert summary(away) == [("bob@example.com", "vacation")]
+
+
+def test_an_mbox_saved_with_blank_lines_on_top_is_split_into_its_mails() -> None:
+    from smtp_explain import decode
+    second = POSTFIX_DSN.replace(b"bob@example.com", b"carol@example.com")
+    mbox = (b"\n \n" + b"From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n" + POSTFIX_DSN
+            + b"\nFrom MAILER-DAEMON Mon Mar  2 10:00:01 2026\n" + second)
+    assert [(r.recipient, r.mail_index) for r in decode(mbox)] == [
+        ("bob@example.com", 1), ("carol@example.com", 2)]
+
+
+# --- a reply code after a prefix --------------------------------------------------------
+# Postfix words a greeting refusal "host X[IP] refused to talk to me: 554 ..." (smtp(8)).
+
+def test_a_reply_code_after_a_prefix_is_read() -> None:
+    for diagnostic, code in (
+            (b"X-Postfix; host mx.example.com[192.0.2.9] refused to talk to me: 554 "
+             b"mx.example.com ESMTP not accepting messages", "554"),
+            (b"smtp; host mx.example.com[192.0.2.9] refused to talk to me: 421-mx.example.com "
+             b"busy\n    421 try again later", "421")):
+        mail = POSTFIX_DSN.replace(
+            b"smtp; 552 5.2.2 <bob@example.com>: Mailbox full, quota exceeded", diagnostic
+        ).replace(b"Status: 5.2.2", b"Status: 5.0.0" if code == "554" else b"Status: 4.0.0")
+        found = rows(mail)
+        assert [(r.recipient, r.reply_code) for r in found] == [("bob@example.com", code)]
+        assert found[0].smtp_command == "CONN"
