@@ -80,7 +80,7 @@ def _discover() -> tuple[ModuleType, ...]:
         module = import_module(f"{__name__}.{info.name}")
         if hasattr(module, "decode") and hasattr(module, "match"):
             if not getattr(module.decode, "deduplicated", False):
-                module.decode = _deduplicated(module.decode)
+                setattr(module, "decode", _deduplicated(module.decode))  # noqa: B010
             found.append(module)
     return tuple(sorted(found, key=lambda m: (getattr(m, "ORDER", 500), m.NAME)))
 

@@ -81,8 +81,8 @@ def _explanations(body: str) -> dict[str, tuple[str, str, list[str], list[str]]]
             command, reply = stripped[3:].strip(), []
         elif stripped.startswith("<<<"):
             reply.append(stripped[3:].strip())
-        elif _HOST.match(stripped):
-            host = _HOST.match(stripped).group(1).lower()
+        elif named := _HOST.match(stripped):
+            host = named.group(1).lower()
         else:
             notes.append(stripped)
     if current:

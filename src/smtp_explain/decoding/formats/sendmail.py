@@ -283,7 +283,7 @@ def _v5(mail: Mail, exchanges: list[Exchange],
                 continue
             local = _LOCAL.match(line)
             rcpt = address_in(local.group(2)) if local and "@" in local.group(2) else ""
-            if not rcpt:
+            if local is None or not rcpt:
                 continue
             seen_rcpt = True
             delivery = Delivery(recipient=rcpt, action="failed", diagnostic=clean_diagnostic(line),
