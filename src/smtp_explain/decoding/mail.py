@@ -31,10 +31,20 @@ _QUOTED_HEADERS = {
 }
 MAX_LINE = 998
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
-# Quoted-printable escapes of the characters around and inside an address ("=3C", "=3E",
-# "=40", "=22") or a soft line break: a sign that a QP body was read undecoded. Only these
-# trigger decoding; a lone "=XX" is legal in a local part (SRS and VERP addresses).
-_QP_AROUND_ADDRESS = re.compile(r"=3[cC][^\s<>]{1,320}=3[eE]|=40|=22[^\s\"]{1,320}=22|=\n")
+# Quoted-printable escapes of the characters around and inside an address ("=3C" with
+# "=3E", "=40", "=22") or a soft line break: a sign that a QP body was read undecoded.
+# Only these trigger decoding (plain substring tests, linear); a lone "=XX" is legal in
+# a local part (SRS and VERP addresses).
+_QP_SIGNS = ("=40", "=22", "=\n")
+
+
+def _looks_quoted_printable(value: str) -> bool:
+    if any(sign in value for sign in _QP_SIGNS):
+        return True
+    upper = value.upper()
+    return "=3C" in upper and "=3E" in upper
+
+
 # Quote characters a text may put around an address ('bob@example.com', `bob@...`); legal
 # at the start of a local part, but no real address begins with one.
 _LEADING_QUOTES = "'`"
@@ -45,7 +55,7 @@ def unescape_addresses(value: str) -> str:
     addresses in it can be read (only when it shows such encodings)."""
     if "=?" in value:
         value = decode_header_value(value)
-    if "=" in value and _QP_AROUND_ADDRESS.search(value):
+    if "=" in value and _looks_quoted_printable(value):
         value = quopri.decodestring(value.encode("utf-8", "replace")).decode("utf-8", "replace")
     return value
 
