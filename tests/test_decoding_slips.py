@@ -537,3 +537,12 @@ def test_a_reply_code_after_a_prefix_is_read() -> None:
         found = rows(mail)
         assert [(r.recipient, r.reply_code) for r in found] == [("bob@example.com", code)]
         assert found[0].smtp_command == "CONN"
+
+
+def test_a_recipient_named_like_a_help_desk_is_still_a_recipient() -> None:
+    notice = (b"From: postmaster@relay.example.net\nTo: alice@example.org\n"
+              b"Subject: Delivery failure\n\n"
+              b"Your message to the Support team (support@example.com) could not be delivered:\n"
+              b"550 5.1.1 mailbox unavailable\n\n"
+              b"For assistance, write to helpdesk@relay.example.net.\n")
+    assert [r.recipient for r in rows(notice)] == ["support@example.com"]
