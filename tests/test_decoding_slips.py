@@ -546,3 +546,31 @@ def test_a_recipient_named_like_a_help_desk_is_still_a_recipient() -> None:
               b"550 5.1.1 mailbox unavailable\n\n"
               b"For assistance, write to helpdesk@relay.example.net.\n")
     assert [r.recipient for r in rows(notice)] == ["support@example.com"]
+
+
+def test_a_bounce_attached_as_an_eml_file_is_decoded() -> None:
+    import base64
+    mail = (b"From: Alice <alice@example.org>\nTo: helpdesk@example.org\nSubject: bounced?\n"
+            b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\"\n\n"
+            b"--outer\nContent-Type: text/plain\n\nSee the attached file.\n\n"
+            b"--outer\nContent-Type: application/octet-stream; name=\"Undeliverable.eml\"\n"
+            b"Content-Disposition: attachment; filename=\"Undeliverable.eml\"\n"
+            b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(POSTFIX_DSN)
+            + b"\n--outer--\n")
+    assert summary(mail) == [("bob@example.com", "mailboxfull")]
+    not_mail = mail.replace(b"Undeliverable.eml", b"Undeliverable.pdf")
+    assert all(r.recipient != "bob@example.com" for r in rows(not_mail))
+
+
+def test_a_plain_bounce_attaching_a_list_mail_is_not_unwrapped() -> None:
+    # Exchange 5.5-style report from an administrator's address; the original that
+    # bounced came from a list's "bounces@" sender, which looks like a daemon.
+    original = (b"From: Weekly list <bounces@lists.example.org>\nTo: dan@example.com\n"
+                b"Subject: Weekly digest\n\nHello.\n")
+    report = EXCHANGE55.replace(b"Content-Type: text/plain; charset=\"iso-8859-1\"",
+                                b"Content-Type: multipart/mixed; boundary=\"x\"")
+    head, _, body = report.partition(b"\n\n")
+    mail = (head + b"\n\n--x\nContent-Type: text/plain\n\n" + body
+            + b"\n--x\nContent-Type: message/rfc822\n\n" + original + b"\n--x--\n")
+    assert [r.recipient for r in rows(mail)][-1] == "dan@example.com"
+    assert len(rows(mail)) == 3

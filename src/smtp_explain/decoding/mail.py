@@ -11,6 +11,7 @@ from typing import Generic, TypeVar, overload
 
 from smtp_explain.decoding.mime import (
     Part,
+    content_type_of,
     decode_header_value,
     normalize_newlines,
     parse,
@@ -161,12 +162,13 @@ MAX_FORWARD_SCAN = 16  # top-level parts looked at for a forwarded bounce
 def forwarded_bounce(root: Part) -> bytes | None:
     """The bytes of a bounce a person forwarded as an attachment, else None.
 
-    An ordinary mail (no report part, not from a mailer daemon, no bounce header,
-    and a subject that is not a bounce's own) whose attached message/rfc822 is a
-    report (delivery status or feedback) or comes from a mailer daemon: the
-    attachment is what is to be decoded. A real bounce attaches the original mail
-    that bounced and is itself from a daemon or carries a report, so it is never
-    unwrapped.
+    An ordinary mail (no report part, not from a mailer daemon, no bounce header)
+    that attaches a mail (message/rfc822, or a saved ".eml" file) which is a report
+    (delivery status or feedback): the attachment is what is to be decoded. An
+    attached mail that is only from a mailer daemon counts too when the outer
+    subject is not a bounce's own (or is a forward: "Fwd: Undelivered Mail..."):
+    a plain-text bounce from an unusual sender attaches the original that bounced,
+    and that original may come from a list's "bounces@" address.
     """
     from smtp_explain.decoding import signs  # (loads the knowledge only when needed)
 
@@ -176,23 +178,37 @@ def forwarded_bounce(root: Part) -> bytes | None:
         return None
     if any(root.header(name) for name in signs.bounce_headers()):
         return None
-    sender = decode_header_value(root.header("from"))
+    if signs.bounce_sender().search(decode_header_value(root.header("from"))):
+        return None
     subject = decode_header_value(root.header("subject")).strip()
-    if signs.bounce_sender().search(sender):
-        return None
-    if signs.bounce_subject().search(subject) and not signs.forward_subject().search(subject):
-        return None
+    own_subject = bool(signs.bounce_subject().search(subject)) and not (
+        signs.forward_subject().search(subject))
     for part in parts:
-        if part.content_type not in ("message/rfc822", "message/global"):
+        if part.content_type in ("message/rfc822", "message/global"):
+            inner = part.message
+        elif _saved_mail_file(part):
+            inner = parse(attached_bytes(part))
+        else:
             continue
-        inner = part.message
         if inner is None:
             continue
         if inner.content_type == "multipart/report" or any(
-                p.content_type in _REPORT_TYPES for p in inner.walk()[:MAX_FORWARD_SCAN]) or \
-                signs.bounce_sender().search(decode_header_value(inner.header("from"))):
+                p.content_type in _REPORT_TYPES for p in inner.walk()[:MAX_FORWARD_SCAN]):
+            return attached_bytes(part)
+        if not own_subject and signs.bounce_sender().search(
+                decode_header_value(inner.header("from"))):
             return attached_bytes(part)
     return None
+
+
+def _saved_mail_file(part: Part) -> bool:
+    """An attachment that is a saved mail file ("bounce.eml") sent as a generic type
+    (application/octet-stream), as mail programs often attach one."""
+    if part.content_type not in ("application/octet-stream", "text/plain", "application/eml"):
+        return False
+    disposition = content_type_of(part.header("content-disposition") or "x/x")[1]
+    name = disposition.get("filename") or part.params.get("name") or ""
+    return name.strip().lower().endswith(".eml")
 
 
 def attached_bytes(part: Part) -> bytes:
