@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from smtp_explain.decoding.mail import Delivery, address_in
+from smtp_explain.decoding.mail import Delivery, recipient_in
 
 # No leading look-behinds (they defeat the fast first-character scan): the
 # character before a match is checked in Python instead.
@@ -107,7 +107,7 @@ def deliveries(text: str) -> tuple[dict[str, str], list[Delivery]]:
             if not out:
                 per_message.update(block)
             continue
-        recipient = address_in(typed_value(block.get("final-recipient", ""))[1]) or address_in(
+        recipient = recipient_in(typed_value(block.get("final-recipient", ""))[1]) or recipient_in(
             typed_value(block.get("original-recipient", ""))[1]
         )
         diag_type, diagnostic = typed_value(block.get("diagnostic-code", ""))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import quopri
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar, overload
 
-from smtp_explain.decoding.mime import Part, decode_header_value, normalize_newlines, parse
+from smtp_explain.decoding.mime import (
+    Part,
+    content_type_of,
+    decode_header_value,
+    normalize_newlines,
+    parse,
+    skip_leading_blank_lines,
+    unbase64,
+)
 from smtp_explain.matcher import Searcher
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
@@ -23,6 +32,39 @@ _QUOTED_HEADERS = {
 }
 MAX_LINE = 998
 _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
+# Quoted-printable escapes of the characters around and inside an address ("=3C" with
+# "=3E", "=40", "=22") or a soft line break: a sign that a QP body was read undecoded.
+# Only these trigger decoding (plain substring tests, linear); a lone "=XX" is legal in
+# a local part (SRS and VERP addresses).
+_QP_SIGNS = ("=40", "=22", "=\n")
+
+
+def _looks_quoted_printable(value: str) -> bool:
+    if any(sign in value for sign in _QP_SIGNS):
+        return True
+    upper = value.upper()
+    return "=3C" in upper and "=3E" in upper
+
+
+# Quote characters a text may put around an address ('bob@example.com', `bob@...`); legal
+# at the start of a local part, but no real address begins with one.
+_LEADING_QUOTES = "'`"
+
+
+def unescape_addresses(value: str) -> str:
+    """A value with RFC 2047 encoded words and quoted-printable escapes undone, so the
+    addresses in it can be read (only when it shows such encodings)."""
+    if "=?" in value:
+        value = decode_header_value(value)
+    if "=" in value and _looks_quoted_printable(value):
+        value = quopri.decodestring(value.encode("utf-8", "replace")).decode("utf-8", "replace")
+    return value
+
+
+def clean_address(found: str) -> str:
+    """One matched address as reported: lower-case, no leading quote, no final dot."""
+    address = found.lower().lstrip(_LEADING_QUOTES).rstrip(".")
+    return "" if address.startswith("@") else address
 
 
 # Memoized, small on purpose: while one mail is decoded the same text is asked
@@ -30,9 +72,52 @@ _ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[
 # cover one mail and never hold more than the last few mails.
 @lru_cache(maxsize=64)
 def address_in(value: str) -> str:
-    """The first mail address in a header value or line, lower-cased ("" if none)."""
-    found = _ADDR.search(value)
-    return found.group(0).lower().rstrip(".") if found else ""
+    """The first mail address in a header value or line, lower-cased ("" if none).
+    Encoded words and quoted-printable escapes around it are undone first."""
+    found = _ADDR.search(unescape_addresses(value))
+    return clean_address(found.group(0)) if found else ""
+
+
+# X.400 O/R addresses ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob;", RFC 1327 / RFC 2156
+# attribute=value pairs) and Exchange 5.5 directory names
+# ("/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB"): how Exchange 5.5 - 2003 name a recipient
+# that has no SMTP address. Bounded, no nested repeats (linear).
+_X400_PAIR = re.compile(r"([A-Za-z][A-Za-z0-9-]{0,15})[ \t]*=[ \t]*([^;=\n]{0,128}?)[ \t]*(?:;|$)")
+_X400 = re.compile(r"(?i)(?<![\w/=-])(?:c|p|o|a|admd|prmd)[ \t]*=[^\n]{0,600}")
+_LEGACY_DN = re.compile(r"(?i)(?<![\w/])/o=[^/\n]{1,64}(?:/ou=[^/\n]{1,64}){0,6}(?:/cn=[^/\n]{1,64}){1,8}")
+# Attributes that name a mailbox (a person or an organisational unit); an O/R value
+# with none of them, or with "l=" (the local part of an MTS identifier, not an
+# address), names no recipient.
+_X400_NAME_KEYS = {"s", "g", "cn", "i", "q", "surname", "given-name", "common-name", "dda",
+                   "ou", "ou1", "ou2", "ou3", "ou4"}
+
+
+def directory_address(value: str) -> str:
+    """An X.400 O/R address or Exchange directory name in a value, in one stable form
+    (lower-case; X.400 pairs with a value joined by ";"), or "" if there is none.
+    An O/R address that carries an RFC 822 mapping ("RFC-822=bob(a)example.com")
+    gives that address instead."""
+    dn = _LEGACY_DN.search(value)
+    if dn:
+        return dn.group(0).strip().lower()
+    found = _X400.search(value)
+    if not found:
+        return ""
+    pairs = [(k.lower(), " ".join(v.split())) for k, v in _X400_PAIR.findall(found.group(0))]
+    pairs = [(k, v) for k, v in pairs if v][:16]
+    mapped = dict(pairs).get("rfc-822", "")
+    if mapped:
+        return address_in(mapped.replace("(a)", "@"))
+    keys = {k for k, _ in pairs}
+    if "c" not in keys or "l" in keys or not keys & _X400_NAME_KEYS or len(pairs) < 3:
+        return ""
+    return ";".join(f"{k}={v}" for k, v in pairs).lower()
+
+
+def recipient_in(value: str) -> str:
+    """The recipient a field names: a mail address, else an X.400 / Exchange directory
+    address (reported as it is, never turned into a made-up mail address)."""
+    return address_in(value) or directory_address(value)
 
 
 @dataclass(slots=True)
@@ -69,6 +154,73 @@ def relayed_by_gateway(found: list[Delivery], *, relayed: bool = True) -> list[D
     return found
 
 
+_REPORT_TYPES = (*DSN_TYPES, "message/feedback-report", "message/disposition-notification",
+                 "message/global-disposition-notification")
+MAX_FORWARD_SCAN = 16  # top-level parts looked at for a forwarded bounce
+
+
+def forwarded_bounce(root: Part) -> bytes | None:
+    """The bytes of a bounce a person forwarded as an attachment, else None.
+
+    An ordinary mail (no report part, not from a mailer daemon, no bounce header)
+    that attaches a mail (message/rfc822, or a saved ".eml" file) which is a report
+    (delivery status or feedback): the attachment is what is to be decoded. An
+    attached mail that is only from a mailer daemon counts too when the outer
+    subject is not a bounce's own (or is a forward: "Fwd: Undelivered Mail..."):
+    a plain-text bounce from an unusual sender attaches the original that bounced,
+    and that original may come from a list's "bounces@" address.
+    """
+    from smtp_explain.decoding import signs  # (loads the knowledge only when needed)
+
+    parts = root.walk()[:MAX_FORWARD_SCAN]
+    if root.content_type == "multipart/report" or any(
+            p.content_type in _REPORT_TYPES for p in parts):
+        return None
+    if any(root.header(name) for name in signs.bounce_headers()):
+        return None
+    if signs.bounce_sender().search(decode_header_value(root.header("from"))):
+        return None
+    subject = decode_header_value(root.header("subject")).strip()
+    own_subject = bool(signs.bounce_subject().search(subject)) and not (
+        signs.forward_subject().search(subject))
+    for part in parts:
+        if part.content_type in ("message/rfc822", "message/global"):
+            inner = part.message
+        elif _saved_mail_file(part):
+            inner = parse(attached_bytes(part))
+        else:
+            continue
+        if inner is None:
+            continue
+        if inner.content_type == "multipart/report" or any(
+                p.content_type in _REPORT_TYPES for p in inner.walk()[:MAX_FORWARD_SCAN]):
+            return attached_bytes(part)
+        if not own_subject and signs.bounce_sender().search(
+                decode_header_value(inner.header("from"))):
+            return attached_bytes(part)
+    return None
+
+
+def _saved_mail_file(part: Part) -> bool:
+    """An attachment that is a saved mail file ("bounce.eml") sent as a generic type
+    (application/octet-stream), as mail programs often attach one."""
+    if part.content_type not in ("application/octet-stream", "text/plain", "application/eml"):
+        return False
+    disposition = content_type_of(part.header("content-disposition") or "x/x")[1]
+    name = disposition.get("filename") or part.params.get("name") or ""
+    return name.strip().lower().endswith(".eml")
+
+
+def attached_bytes(part: Part) -> bytes:
+    """The mail inside a message/rfc822 part as bytes, transfer encoding undone."""
+    encoding = part.header("content-transfer-encoding").strip().lower()
+    if encoding == "base64":
+        return skip_leading_blank_lines(normalize_newlines(unbase64(part.body)))
+    if encoding == "quoted-printable":
+        return skip_leading_blank_lines(normalize_newlines(quopri.decodestring(part.body)))
+    return skip_leading_blank_lines(part.body)
+
+
 T = TypeVar("T")
 
 
@@ -94,11 +246,20 @@ class computed_once(Generic[T]):
 
 
 class Mail:
-    """One parsed mail with the views format modules need, computed on demand."""
+    """One parsed mail with the views format modules need, computed on demand.
+
+    Two ways people hand a bounce over are read as the bounce itself: a saved file
+    with blank lines before its headers, and a bounce forwarded as an attachment
+    (message/rfc822) inside an ordinary mail (see ``forwarded_bounce``).
+    """
 
     def __init__(self, data: bytes) -> None:
-        self.raw = normalize_newlines(data)
+        self.raw = skip_leading_blank_lines(normalize_newlines(data))
         self.root: Part = parse(self.raw)
+        inner = forwarded_bounce(self.root)
+        if inner is not None:
+            self.raw = inner
+            self.root = parse(inner)
 
     def header(self, name: str, default: str = "") -> str:
         return self.root.header(name, default)

@@ -230,7 +230,7 @@ class Part:
             encoding = self.header("content-transfer-encoding").strip().lower()
             body = self.body
             if encoding == "base64":
-                body = _unbase64(body[: MAX_TEXT * 2])
+                body = unbase64(body[: MAX_TEXT * 2])
             elif encoding == "quoted-printable":
                 body = quopri.decodestring(body[: MAX_TEXT * 2])
             self.cut = len(body) > MAX_TEXT
@@ -245,7 +245,7 @@ class Part:
         return out
 
 
-def _unbase64(data: bytes) -> bytes:
+def unbase64(data: bytes) -> bytes:
     """Decode base64 leniently: stray characters are dropped, bad padding is fixed."""
     cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
     cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
@@ -284,6 +284,29 @@ def _after_newline(found: int) -> int:
     return found + 1 if found >= 0 else -1
 
 
+# A header line: field name (printable ASCII but ":" and space), then a colon.
+_HEADER_START = re.compile(rb"[!-9;-~]{1,76}[ \t]*:")
+
+
+def skip_leading_blank_lines(data: bytes) -> bytes:
+    """Data without the empty or whitespace-only lines before its first header line.
+
+    Read as is, such a file would have no headers at all (its header block ends at
+    the first empty line). Only dropped when a header line follows: text with no
+    headers keeps its leading blank line, which is what says it has none.
+    """
+    if not data[:1].isspace():
+        return data
+    stripped = data.lstrip()
+    if stripped[:1] in (b"", b" ", b"\t") or not _HEADER_START.match(stripped, 0, 80):
+        return data
+    cut = len(data) - len(stripped)
+    start = data.rfind(b"\n", 0, cut) + 1  # keep the first header line whole
+    if data[start:cut].strip():
+        return data
+    return data[start:]
+
+
 def parse(data: bytes, depth: int = 0, budget: list[int] | None = None) -> Part:
     """Parse one mail (LF line endings expected: see normalize_newlines)."""
     head, body = split_head_body(data)
@@ -293,5 +316,5 @@ def parse(data: bytes, depth: int = 0, budget: list[int] | None = None) -> Part:
         return part
     if part.content_type in ("message/rfc822", "message/global", "message/partial"):
         encoding = part.header("content-transfer-encoding").strip().lower()
-        part._inner = _unbase64(body) if encoding == "base64" else body
+        part._inner = skip_leading_blank_lines(unbase64(body) if encoding == "base64" else body)
     return part

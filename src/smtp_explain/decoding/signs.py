@@ -32,3 +32,28 @@ def bounce_headers() -> tuple[str, ...]:
 @cache
 def autoreply_subject() -> re.Pattern[str]:
     return _any(catalog.facts("bounce_signs")["autoreply_subjects"], anchored=True)
+
+
+@cache
+def forward_subject() -> re.Pattern[str]:
+    return _any(catalog.facts("bounce_signs")["forward_subjects"], anchored=True)
+
+
+@cache
+def help_words() -> re.Pattern[str]:
+    return _any(catalog.facts("bounce_signs")["help_words"])
+
+
+@cache
+def not_recipient_headers() -> frozenset[str]:
+    return frozenset(h.lower() for h in catalog.facts("bounce_signs")["not_recipient_headers"])
+
+
+@cache
+def complaint_subject() -> re.Pattern[str]:
+    return _any(catalog.facts("bounce_signs")["complaint_subjects"], anchored=True)
+
+
+@cache
+def original_recipient_headers() -> tuple[str, ...]:
+    return tuple(h.lower() for h in catalog.facts("bounce_signs")["original_recipient_headers"])

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.mail import Delivery, Mail, address_in
+from smtp_explain.decoding import signs
+from smtp_explain.decoding.mail import (
+    Delivery,
+    Mail,
+    address_in,
+    clean_address,
+    unescape_addresses,
+)
 from smtp_explain.extract import command_name
 from smtp_explain.matcher import Searcher
 
@@ -26,6 +33,7 @@ ORIGINAL_MARKERS = Searcher(
 )
 _HEADERISH = re.compile(r"(?m)^(?:return-path|received|message-id|x-original-to):[ \t]", re.I)
 _ADDRESS = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_HEADER_NAME = re.compile(r"[ \t>]*([A-Za-z][A-Za-z0-9-]{0,40})[ \t]*:")
 _NOT_RECIPIENT = re.compile(r"(?i)^(?:mailer-daemon|postmaster|mail-daemon|root|double-bounce)@")
 MAX_DIAGNOSTIC = 2000
 
@@ -50,13 +58,44 @@ def own_addresses(mail: Mail) -> set[str]:
 
 
 def recipients_in(text: str, exclude: set[str]) -> list[str]:
+    """Addresses a bounce's own words name as recipients, in order, each once.
+
+    Not counted: the bounce's own addresses (``exclude``), daemon addresses, and
+    addresses that are not about delivery at all: on a quoted header line of the
+    original ("From: ...", "Reply-To: ...") or in help text that says where to ask
+    ("please contact helpdesk@...", "mailto:"); see ``not_a_recipient``.
+    """
+    text = unescape_addresses(text)
     out: list[str] = []
     for found in _ADDRESS.finditer(text):
-        address = found.group(0).lower().rstrip(".")
-        if address in exclude or _NOT_RECIPIENT.match(address) or address in out:
+        address = clean_address(found.group(0))
+        if (not address or address in exclude or _NOT_RECIPIENT.match(address)
+                or address in out or not_a_recipient(text, found.start())):
             continue
         out.append(address)
     return out
+
+
+MAX_LEAD = 200  # characters before an address looked at for a header name or help words
+
+
+def not_a_recipient(text: str, start: int) -> bool:
+    """Whether the address at ``start`` is on a quoted header line of the original
+    (other than To/Cc, which name recipients) or follows help words on its line."""
+    line_start = text.rfind("\n", max(0, start - MAX_LEAD), start) + 1
+    if not line_start and start > MAX_LEAD:
+        line_start = start - MAX_LEAD
+    lead = text[line_start:start]
+    header = _HEADER_NAME.match(lead)
+    if header and header.group(1).lower() in signs.not_recipient_headers():
+        return True
+    if not lead.strip() and line_start:
+        # At the start of a line: a help sentence wrapped onto it ("...please contact
+        # \nhelpdesk@..."), unless the line before introduces a list ("failed:").
+        previous = text[max(0, line_start - 1 - MAX_LEAD):line_start - 1].rpartition("\n")[2]
+        if previous.strip() and not previous.rstrip().endswith(":"):
+            lead = previous + " " + lead
+    return bool(signs.help_words().search(lead))
 
 
 def clean_diagnostic(text: str) -> str:

@@ -42,8 +42,19 @@ Item = tuple[str, int, "bytes | ReadProblem | Unread"]
 DEFER_LIMIT = 1 << 20
 
 
+# Blank lines a saved file may have before its first "From " line: looked past, up to this.
+MAX_LEADING_BLANK = 4096
+
+
 def read_stream(origin: str, stream: IO[bytes]) -> Iterator[Item]:
     head = stream.read(5)
+    if head[:1].isspace():
+        # An mbox saved with empty lines on top is still an mbox; anything else keeps
+        # its bytes as they are (Mail skips blank lines before a header block).
+        head += stream.read(MAX_LEADING_BLANK)
+        stripped = head.lstrip()
+        if is_mbox_start(stripped):
+            head = stripped
     if is_mbox_start(head):
         messages = split_mbox(_lines(stream, head))
         first = next(messages, None)

@@ -15,22 +15,61 @@ Each module in this package has:
   asking every module. A module without HINTS is always asked.
 
 Modules are found by listing this package, so adding a format means adding
-a file.
+a file. Whatever a module's layout repeats (a recipient listed in the text and
+in the report, or once per delivery attempt), its ``decode`` gives one row per
+recipient: discovery wraps it with ``one_per_recipient``.
 """
 
 from __future__ import annotations
 
+import functools
 import pkgutil
+from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 import re2
 
-if TYPE_CHECKING:
-    from smtp_explain.decoding.mail import Mail
+from smtp_explain.decoding.mail import Delivery, Mail
 
 SIGNATURE_BODY = 8192
+
+
+def _outcome_rank(delivery: Delivery) -> tuple[bool, bool, bool]:
+    """Which of two rows for one recipient says more: a final failure over a delay or
+    a warning, then one with an error text, then one with a status."""
+    final = delivery.action == "failed" or (delivery.action != "delayed"
+                                            and delivery.status[:1] == "5")
+    return final, bool(delivery.diagnostic), bool(delivery.status)
+
+
+def one_per_recipient(found: list[Delivery]) -> list[Delivery]:
+    """One row per recipient, in order of first mention; of several rows for one
+    address the one that says most (``_outcome_rank``) is kept. Rows with no address
+    (feedback reports that name none) are all kept."""
+    best: dict[str, int] = {}
+    out: list[Delivery] = []
+    for delivery in found:
+        key = delivery.recipient.lower()
+        if not key:
+            out.append(delivery)
+            continue
+        at = best.get(key)
+        if at is None:
+            best[key] = len(out)
+            out.append(delivery)
+        elif _outcome_rank(delivery) > _outcome_rank(out[at]):
+            out[at] = delivery
+    return out
+
+
+def _deduplicated(decode: Callable[[Mail], list[Delivery]]) -> Callable[[Mail], list[Delivery]]:
+    @functools.wraps(decode)
+    def decode_once_per_recipient(mail: Mail) -> list[Delivery]:
+        return one_per_recipient(decode(mail))
+
+    decode_once_per_recipient.deduplicated = True  # type: ignore[attr-defined]
+    return decode_once_per_recipient
 
 
 def _discover() -> tuple[ModuleType, ...]:
@@ -40,6 +79,8 @@ def _discover() -> tuple[ModuleType, ...]:
             continue
         module = import_module(f"{__name__}.{info.name}")
         if hasattr(module, "decode") and hasattr(module, "match"):
+            if not getattr(module.decode, "deduplicated", False):
+                setattr(module, "decode", _deduplicated(module.decode))  # noqa: B010
             found.append(module)
     return tuple(sorted(found, key=lambda m: (getattr(m, "ORDER", 500), m.NAME)))
 

@@ -13,6 +13,11 @@ Plain-text non-delivery reports (X-Mailer "Internet Mail Service (5.5...)",
         The MTS-ID of the original message is: c=jp;a= ;p=neko;l=...
         MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient
 
+A recipient with no SMTP address is named by its X.400 O/R address or its
+Exchange directory name ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob; on <date>",
+"/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB on <date>"); that is reported as the
+recipient (see ``mail.directory_address``).
+
 Each recipient line ("<address> on <date>") is followed by indented error
 lines. The "MSEXCH:" line ends with Exchange's own error code in brackets;
 the codes that name one cause on their own set the reason.
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
+from smtp_explain.decoding.mail import Delivery, Mail, recipient_in, relayed_by_gateway
 from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
 NAME = "exchange2003"
@@ -33,6 +38,9 @@ HINTS = ("internet mail service (5.", "exchange server internet mail connector",
 
 _MARKERS = ("did not reach the following recipient", "following recipient(s) could not be reached")
 _RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS})>? on (.{{5,60}})$")
+# A recipient with no SMTP address: its X.400 O/R address or directory name
+# ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob; on ...", "/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB on ...").
+_DIRECTORY_LINE = re.compile(r"(?i)^[ \t]*((?:/o=|c=)[^\n]{1,400}?) on (.{5,60})$")
 _CODE = re.compile(r"\(([0-9A-F]{8})\)")
 _MTS_ID = re.compile(r"(?i)^the mts-id of the original message is:")
 
@@ -66,11 +74,11 @@ def decode(mail: Mail) -> list[Delivery]:
     out: list[Delivery] = []
     errors: list[str] = []
     for line in lines:
-        found = _RECIPIENT_LINE.match(line)
-        if found:
+        found = _RECIPIENT_LINE.match(line) or _DIRECTORY_LINE.match(line)
+        if found and recipient_in(found.group(1)):
             _finish(out, errors)
             errors = []
-            out.append(Delivery(recipient=address_in(found.group(1)),
+            out.append(Delivery(recipient=recipient_in(found.group(1)),
                                 timestamp=found.group(2).strip(), action="failed"))
             continue
         if not out:

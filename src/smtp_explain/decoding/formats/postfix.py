@@ -87,6 +87,10 @@ def decode(mail: Mail) -> list[Delivery]:
             text = _paragraph_for(delivery.recipient, paragraphs, index, len(found))
             if text:
                 _delivery_from("", text, delivery)
+            elif not delivery.smtp_command:
+                # No "<rcpt>: ..." paragraph: Postfix's own words in Diagnostic-Code
+                # ("X-Postfix; host X[IP] refused to talk to me: 554 ...") still say when.
+                delivery.smtp_command = _command_of(delivery.diagnostic) or ""
     for delivery in found:
         delivery.reason = local_program_reason(delivery)
     return found
@@ -150,14 +154,7 @@ def _delivery_from(rcpt: str, text: str, delivery: Delivery) -> Delivery:
     host = _HOST.search(text)
     if host:
         delivery.remote_host = host.group(1).rstrip(".").lower()
-    command = find_command(text)
-    if command is None:
-        lower = text.lower()
-        if "refused to talk to me" in lower or lower.startswith("connect to "):
-            command = "CONN"
-        else:
-            command = next((c for key, c in _WHILE.items() if key in lower), None)
-    delivery.smtp_command = command or delivery.smtp_command
+    delivery.smtp_command = _command_of(text) or delivery.smtp_command
     if reply:
         delivery.reply_code = find_reply_code(reply) or delivery.reply_code
         if not delivery.status:
@@ -169,6 +166,19 @@ def _delivery_from(rcpt: str, text: str, delivery: Delivery) -> Delivery:
     if not delivery.diagnostic_type:
         delivery.diagnostic_type = "SMTP" if reply else "X-Postfix"
     return delivery
+
+
+def _command_of(text: str) -> str | None:
+    """The SMTP stage a Postfix text names: "(in reply to RCPT TO command)", or its
+    wording for the greeting ("refused to talk to me", "connect to") and the rest."""
+    command = find_command(text)
+    if command is None:
+        lower = text.lower()
+        if "refused to talk to me" in lower or lower.startswith("connect to "):
+            command = "CONN"
+        else:
+            command = next((c for key, c in _WHILE.items() if key in lower), None)
+    return command
 
 
 def embedded_report(mail: Mail) -> Mail | None:

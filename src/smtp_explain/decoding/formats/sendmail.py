@@ -76,7 +76,7 @@ def decode(mail: Mail) -> list[Delivery]:
     if dsn_text is None and "\nfinal-recipient:" in body.lower():
         dsn_text = body  # the report part was not recognised as MIME: read its fields as text
     if dsn_text is None:
-        return _v5(mail, exchanges)
+        return _v5(mail, exchanges, listed)
     _, found = deliveries(dsn_text)
     blocks = [b for b in parse_fields(dsn_text)
               if "final-recipient" in b or "original-recipient" in b]
@@ -212,6 +212,12 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
         if _BARE_REPLY.match(reply):  # the server gave no words: add Sendmail's own
             notes = _notes(exchanges)
             delivery.diagnostic = clean_diagnostic(" ".join([delivery.diagnostic, *notes]))
+    elif remote_reason(reason, delivery.recipient, name, exchanges) and (
+            not delivery.diagnostic or delivery.diagnostic == reason
+            or _names(delivery.diagnostic, delivery.recipient, name)):
+        # No transcript step to read, but the address list quotes the remote server's
+        # reply: that, not Sendmail's own summary line ("<rcpt>... User unknown").
+        delivery.diagnostic = clean_diagnostic(reason)
     elif not delivery.diagnostic or delivery.diagnostic == reason:
         own = [line for e in exchanges for line in e.local
                if _names(line, delivery.recipient, name)]
@@ -223,6 +229,22 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
     same_class = not delivery.status or stated[:1] == delivery.status[:1]
     if stated and not stated.endswith(".0.0") and same_class:
         delivery.status = stated  # the server's own code beats the one Sendmail derived
+
+
+def remote_reason(reason: str, recipient: str, name: str,
+                  exchanges: list[Exchange] | None = None) -> str:
+    """The "(reason: ...)" text of the address list when it is a remote server's reply,
+    not Sendmail's own verdict: it is no "<rcpt>... text" line, and its words are not
+    those of Sendmail's own line on the recipient (Sendmail's summary of a local error,
+    "550 Host unknown", repeats its own "<rcpt>... Host unknown (...)")."""
+    reason = reason.strip()
+    if not reason or not REPLY_HEAD.match(reason) or _names(reason, recipient, name):
+        return ""
+    words = _CODES.sub("", reason, count=1).strip().lower()
+    for line in (line for e in exchanges or [] for line in e.local):
+        if _names(line, recipient, name) and words in line.lower():
+            return ""
+    return reason
 
 
 def _names(line: str, recipient: str, name: str) -> bool:
@@ -244,7 +266,8 @@ def _command(line: str) -> str:
     return verb if verb.isalpha() and len(verb) <= 10 else "CONN"
 
 
-def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
+def _v5(mail: Mail, exchanges: list[Exchange],
+        listed: list[tuple[str, str]] | None = None) -> list[Delivery]:
     """Sendmail 5: "554 <rcpt>... reason" lines, or only "NNN domain (smtp)... reason".
 
     A session's exchange belongs to the lines after it up to the summary line of
@@ -265,6 +288,10 @@ def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
             seen_rcpt = True
             delivery = Delivery(recipient=rcpt, action="failed", diagnostic=clean_diagnostic(line),
                                 reply_code=local.group(1) or "")
+            remote = _listed_reason(listed or [], rcpt, exchanges)
+            if remote and not attached:
+                delivery.diagnostic = clean_diagnostic(remote)
+                delivery.reply_code = find_reply_code(remote) or delivery.reply_code
             if attached:
                 prefix = f">>> {exchange.command} <<< " if exchange.command else ""
                 delivery.diagnostic = clean_diagnostic(f"{prefix}{exchange.text} {line}")
@@ -275,6 +302,16 @@ def _v5(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
     if out:
         return list(out.values())
     return _v5_by_domain(mail, exchanges)
+
+
+def _listed_reason(listed: list[tuple[str, str]], rcpt: str,
+                   exchanges: list[Exchange]) -> str:
+    """The remote reply the address list quotes for one recipient, if any."""
+    for name, reason in listed:
+        name = name.partition(" (")[0]
+        if address_in(name) == rcpt:
+            return remote_reason(reason, rcpt, name.strip("<>").lower(), exchanges)
+    return ""
 
 
 def _v5_by_domain(mail: Mail, exchanges: list[Exchange]) -> list[Delivery]:
