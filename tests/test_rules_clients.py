@@ -133,3 +133,12 @@ def test_turkish_rules_accept_dotted_capital_i() -> None:
     for text in ("İLETİ GÖNDERİLEMEDİ ÇÜNKÜ SMTP.EXAMPLE.NET GİDEN SUNUCUSU (SMTP) İLE "
                  "BAĞLANTI KOPTU.", "BİR HATA OLUŞTU: SMTP SUNUCUSUNA BAĞLANILAMADI."):
         assert explain(text).reason == "networkerror", text
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_causes_refine_their_rules_reason(name: str) -> None:
+    causes = catalog.facts("causes")["causes"]
+    for rule in _rules(name):
+        cause = rule.get("cause")
+        if cause is not None:
+            assert rule["reason"] in causes[cause]["reasons"], (rule["id"], cause)
