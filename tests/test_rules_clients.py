@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,10 +16,10 @@ from smtp_explain.explanation import explain
 RULE_FILES = ("clients.toml", "turkish.toml")
 
 
-def _rules(name: str) -> list[dict[str, object]]:
+def _rules(name: str) -> list[dict[str, Any]]:
     path = Path(catalog.KNOWLEDGE_DIR) / "rules" / name
     with path.open("rb") as stream:
-        rules: list[dict[str, object]] = tomllib.load(stream)["rules"]
+        rules: list[dict[str, Any]] = tomllib.load(stream)["rules"]
     return rules
 
 
@@ -26,7 +27,7 @@ def _examples() -> list[tuple[str, str, str]]:
     out = []
     for name in RULE_FILES:
         for rule in _rules(name):
-            for example in rule["examples"]:  # type: ignore[attr-defined]
+            for example in rule["examples"]:
                 out.append((str(rule["id"]), str(rule["reason"]), example["text"]))
     return out
 
