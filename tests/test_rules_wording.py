@@ -80,6 +80,33 @@ WORDING = [
     ("554 5.7.1 Rejected by URIBL policy", "spamdetected"),
     # A sender's sending quota is not the recipient's full mailbox (cbpolicyd quotas)
     ("Policy rejection; Message count quota exceeded", "speeding"),
+    # Provider codes. Exchange Online NDR reference pages (learn.microsoft.com)
+    ("550 5.2.122 The recipient has exceeded their limit for the number of messages they "
+     "can receive per hour.", "speeding"),
+    ("451 4.4.312 DNS query failed", "networkerror"),
+    ("550 5.7.321 starttls-not-supported: Destination mail server must support TLS to "
+     "receive mail.", "failedstarttls"),
+    ("550 5.7.508 Access denied, [192.0.2.10] has exceeded permitted limits within "
+     "192.0.2.0/24 range", "blocked"),
+    ("550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.",
+     "badreputation"),
+    # Mimecast SMTP error codes page: greylisting
+    ("451 Internal resource temporarily unavailable", "onhold"),
+    # GoDaddy IB212 (support.tigertech.net/godaddy-ib212)
+    ("552 5.2.0 This message has been rejected due to content judged to be spam by the "
+     "internet community IB212", "spamdetected"),
+    # Yahoo help SLN5066
+    ("553 Mail from 192.0.2.1 not allowed", "blocked"),
+    # Orange and La Poste, bilingual replies
+    ("421 OFR004_104 Trop de connexions, veuillez verifier votre configuration / Too many "
+     "connections, slow down", "toomanyconn"),
+    ("450 4.1.8 LPN007_405 Emetteur invalide / Invalid Sender", "rejected"),
+    # MTA families: Exim smtp_in.c, Haraka, qmail, Postfix
+    ("503 valid RCPT command must precede DATA", "syntaxerror"),
+    ("501 5.5.2 <localhost>: Helo command rejected: Invalid name", "syntaxerror"),
+    ("535 Authentication rejected", "securityerror"),
+    ("553 we don't relay (#5.7.1)", "norelaying"),
+    ("452 Virus scanner timed out", "systemerror"),
 ]
 
 
