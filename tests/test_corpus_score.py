@@ -23,9 +23,12 @@ def test_score_on_the_bsd_corpus(tmp_path: Path) -> None:
     score = subprocess.run([sys.executable, str(SCORER), str(BOUNCES / "expected.jsonl"),
                             str(out)], capture_output=True, text=True, check=True, timeout=60)
     figures = dict(part.split("=") for part in score.stdout.split())
-    # Measured 97.0% (414 of 427 exactly) / 98.4%; these floors catch regressions.
+    # Issue 9's floor: 96% reason and status. Where a corpus label follows a convention
+    # that contradicts the text's own meaning (Outlook.com's "550 5.5.0 mailbox
+    # unavailable" labelled filtered, SES's unverified sender labelled norelaying),
+    # the text wins; measured 96.5% (412 of 427) / 98.4%.
     assert float(figures["decoded"].rstrip("%")) >= 99.5
-    assert float(figures["reason"].rstrip("%")) >= 96.9
+    assert float(figures["reason"].rstrip("%")) >= 96.0
     assert float(figures["status"].rstrip("%")) >= 98.0
 
 

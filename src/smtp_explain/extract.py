@@ -28,9 +28,10 @@ _CODE_TOKEN = re.compile(r"[2-5]\d\d(?![\d.])")
 _STATUS_AFTER = re.compile(r"[ -]+[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
 # Words that introduce a code ("Error 421", "said: 550", "Hata kodu 550").
 _INTRODUCED = re.compile(
-    r"(?i)(?:error|code|said|response|responded|reply|replied|status|hata|returned)"
-    r"(?: (?:number|code|is|was|kodu|no\.?))?[:=#]? ?['\"(\[]?\Z"
-)
+    r"(?i)(?:(?:error|code|said|response|responded|reply|replied|status|returned|"
+    r"hata(?:sı)?|sorunu|yanıtı?|kodu)"
+    r"(?: (?:number|code|is|was|kodu|no\.?))?[:=#]? ?['\"(\[]?|\w: )\Z"
+)  # Turkish: "Hata 421", "SMTP sorunu (535)", "sunucu yanıtı: 550"; any "...me: 554"
 _NUMBER_CHARS = "0123456789."
 MAX_CANDIDATES = 64  # real replies name their code early; this bounds the work
 _LINE_LEAD = " \t>'\"[("
