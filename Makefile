@@ -32,7 +32,7 @@ run: $(VENV)/.installed
 	@$(BIN)/smtp-explain serve --host 127.0.0.1 --port 8025
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff check src tests benchmarks docs tools
 	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium by path; as root, install it when missing
