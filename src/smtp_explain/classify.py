@@ -39,6 +39,8 @@ class Classifier:
         # Flat per-rule arrays for the hot path; provider hints never win a reason.
         self._scores = [NO_SCORE if r.reason is None else r.score for r in self._rules]
         self._reasons = [r.reason or UNDEFINED for r in self._rules]
+        self._program_rules = frozenset(
+            i for i, r in enumerate(self._rules) if r.audience == "mail-program")
         reasons = catalog.facts("reasons")["reasons"]
         self._priority = {rid: int(r.get("priority", 0)) for rid, r in reasons.items()}
         self._status_reason = {
@@ -93,31 +95,39 @@ class Classifier:
         return self.reason_of(text, reply_code, status)
 
     def classify(self, text: str, reply_code: str | None = None,
-                 status: str | None = None) -> Classification:
-        """The reason, with the provider, blocklist and evidence behind it."""
+                 status: str | None = None, *, evidence: bool = True) -> Classification:
+        """The reason, with the provider, blocklist and evidence behind it (the matched
+        text of each piece of evidence only when ``evidence``: bulk rows skip it)."""
         folded = fold(text)
-        hits = sorted(self.matcher.scan(folded))
+        hits = self.matcher.scan(folded)
         reason, best, source = self._decide(hits, reply_code, status)
         rules = self._rules
-        provider_hit = next((i for i in hits if rules[i].kind == "provider"), -1)
-        blocklist_hit = next((i for i in hits if rules[i].kind == "blocklist"), -1)
+        provider_hit = blocklist_hit = -1
+        for index in hits:  # the first (lowest index) of each kind
+            kind = rules[index].kind
+            if kind == "provider" and (provider_hit < 0 or index < provider_hit):
+                provider_hit = index
+            elif kind == "blocklist" and (blocklist_hit < 0 or index < blocklist_hit):
+                blocklist_hit = index
         found: list[Evidence] = []
+        matched = self.matcher.find if evidence else (lambda _index, _text: "")
         if source == "rule":
             rule = rules[best]
-            found.append(Evidence(rule.kind, rule.id, self.matcher.find(best, folded)))
+            found.append(Evidence(rule.kind, rule.id, matched(best, folded)))
         elif source == "status":
             found.append(Evidence("status", status or ""))
         elif source == "reply_code":
             found.append(Evidence("reply_code", reply_code or ""))
         for hit in (blocklist_hit, provider_hit):
             if hit >= 0 and hit != best:
-                found.append(Evidence(rules[hit].kind, rules[hit].id, self.matcher.find(hit, folded)))
+                found.append(Evidence(rules[hit].kind, rules[hit].id, matched(hit, folded)))
         provider = rules[provider_hit].id if provider_hit >= 0 else None
         if provider is None and best >= 0:
             provider = rules[best].provider
         blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
         cause = rules[best].cause if source == "rule" else None
-        audience = "mail-program" if any(rules[i].audience == "mail-program" for i in hits) else None
+        audience = ("mail-program" if self._program_rules and not self._program_rules.isdisjoint(hits)
+                    else None)
         rule_provider = rules[best].provider if source == "rule" else None
         return Classification(reason, tuple(found), provider, blocklist, cause, audience,
                               rule_provider)

@@ -36,6 +36,8 @@ def fold(text: str) -> str:
         text[-1:] != " "
     ):
         return text
+    if len(text) < 4096:  # a reply line: split and join is the fewest steps
+        return " ".join(text.split())
     # On UTF-8 bytes, in a few C passes and never a Python object per word (split and
     # join make 200,000 of them for 1 MB of prose): ASCII white space through a byte
     # table, the few Unicode spaces by replace, then runs of spaces halved away.

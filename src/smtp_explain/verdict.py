@@ -146,16 +146,18 @@ def judge(text: str, reply_code: str | None, status: str | None, classifier: Cla
     """The verdict on one text whose codes were already read (see extract.extract)."""
     result = classifier.classify(text, reply_code, status)
     reason = stage_tie_break(result, status, find_command(text) or "")
+    audience = decide_audience(text, result, default_audience)
     return _verdict(text, result, reason, reply_class_of(reply_code, status), reply_code,
-                    default_audience)
+                    audience)
 
 
 def _verdict(text: str, result: Classification, reason: str, reply_class: ReplyClass,
-             reply_code: str | None, audience: str) -> Verdict:
+             reply_code: str | None, audience: str | None) -> Verdict:
+    """``audience`` None: read it from the text; else it is known (a bounce row's)."""
     return Verdict(
         reason=reason,
         cause=decide_cause(result, reason),
-        audience=decide_audience(text, result, audience),
+        audience=decide_audience(text, result, AUDIENCE_SENDER) if audience is None else audience,
         reply_class=reply_class,
         hard_bounce=decide_hard_bounce(reason, reply_class),
         retry=decide_retry(reason, reply_class, reply_code),
@@ -172,7 +174,7 @@ def judge_row(text: str, reply_code: str, status: str, classifier: Classifier, *
     first (a format module's own reading, a delivery notice); else the text's
     verdict, with the stage read from the layout when the text does not say it, a
     delay with no reason (``expired``) and an error nobody classified (``onhold``)."""
-    result = classifier.classify(text, reply_code or None, status or None)
+    result = classifier.classify(text, reply_code or None, status or None, evidence=False)
     if temporary is None:
         temporary = action == "delayed" or (status or reply_code or "5")[0] == "4"
     reply_class: ReplyClass = "temporary" if temporary else "permanent"

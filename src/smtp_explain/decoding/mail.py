@@ -172,13 +172,15 @@ def forwarded_bounce(root: Part) -> bytes | None:
     """
     from smtp_explain.decoding import signs  # (loads the knowledge only when needed)
 
-    parts = root.walk()[:MAX_FORWARD_SCAN]
-    if root.content_type == "multipart/report" or any(
-            p.content_type in _REPORT_TYPES for p in parts):
+    # Cheapest signs first: most bounces say so in their headers, and need no walk.
+    if root.content_type == "multipart/report":
         return None
     if any(root.header(name) for name in signs.bounce_headers()):
         return None
     if signs.bounce_sender().search(decode_header_value(root.header("from"))):
+        return None
+    parts = root.walk()[:MAX_FORWARD_SCAN]
+    if any(p.content_type in _REPORT_TYPES for p in parts):
         return None
     subject = decode_header_value(root.header("subject")).strip()
     own_subject = bool(signs.bounce_subject().search(subject)) and not (
