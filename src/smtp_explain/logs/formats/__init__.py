@@ -1,0 +1,20 @@
+"""The log formats smtp-explain reads, each one module behind :class:`LogFormat`."""
+
+from __future__ import annotations
+
+from smtp_explain.logs.formats.base import LogFormat, Reader, ReadOptions
+from smtp_explain.logs.formats.postfix import Postfix
+
+FORMATS: dict[str, LogFormat] = {
+    "postfix": Postfix(),
+}
+
+
+def get_format(name: str) -> LogFormat:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ValueError(f"unknown log format {name!r} (one of {', '.join(FORMATS)})") from None
+
+
+__all__ = ["FORMATS", "LogFormat", "ReadOptions", "Reader", "get_format"]
