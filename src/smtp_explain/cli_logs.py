@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace, lang: str, since: datetime | None, until: dat
         for event in events:
             if counted:
                 tally.add(event)
-            batch.append(orjson.dumps(event))
+            batch.append(orjson.dumps(event.to_dict()))
             if len(batch) >= 512:
                 out.write(b"\n".join(batch) + b"\n")
                 batch.clear()

@@ -110,7 +110,7 @@ def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
                             job.since, job.until):
             result.tally.add(event)
             if job.json_lines:
-                batch.append(orjson.dumps(event))
+                batch.append(orjson.dumps(event.to_dict()))
                 if len(batch) >= 512:
                     out.write(b"\n".join(batch) + b"\n")
                     batch.clear()

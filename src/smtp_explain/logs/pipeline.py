@@ -28,12 +28,16 @@ def _peek_format(lines: Iterator[str]) -> tuple[str | None, Iterator[str]]:
 
 
 def _feed(reader: Reader, lines: Iterable[str]) -> Iterator[LogEvent]:
+    feed = reader.feed
     for line in lines:
         if len(line) > MAX_LINE:
             line = line[:MAX_LINE]
-        line = line.rstrip("\r")
+        if line.endswith("\r"):
+            line = line.rstrip("\r")
         if line:
-            yield from reader.feed(line)
+            events = feed(line)
+            if events:
+                yield from events
 
 
 def events_from_paths(

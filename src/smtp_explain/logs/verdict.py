@@ -38,19 +38,17 @@ class Verdict:
 
 _LOCAL_PART = re.compile(r"<[^\s<>@]{1,64}@")
 _IPV4 = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
-_TOKEN = re.compile(r"[0-9A-Za-z]{8,}")
-
-
-def _mask_token(found: re.Match[str]) -> str:
-    token = found.group()
-    return "xxxxxxxx" if any(c.isdigit() for c in token) else token
+# A run of 8+ letters and digits that holds a digit; bounded steps at each start.
+_TOKEN = re.compile(r"\b(?=[0-9A-Za-z]{8})[A-Za-z]{0,64}[0-9][0-9A-Za-z]*")
 
 
 def shape(text: str) -> str:
     """The text with its identifiers masked (see the module's docstring)."""
-    text = _LOCAL_PART.sub("<x@", text[:MAX_TEXT])
+    text = text[:MAX_TEXT]
+    if "@" in text:
+        text = _LOCAL_PART.sub("<x@", text)
     text = _IPV4.sub("192.0.2.0", text)
-    return _TOKEN.sub(_mask_token, text)
+    return _TOKEN.sub("xxxxxxxx", text)
 
 
 @lru_cache(maxsize=32768)

@@ -26,13 +26,13 @@ _STAMP = re.compile(
     r"(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d\d:\d\d:\d\d)(?:\.\d{1,9})?"
     r"|(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)"
 )
-_HEX = frozenset("0123456789ABCDEF")
-# Words that open a delivery-looking line: one of these that does not parse is counted.
-_DELIVERY_SIGNS = ("status=", " reject: ", "milter-reject: ", " to=<")
+_HEX = "0123456789ABCDEF"
 _DELIVERY_STATUS: dict[str, Status] = {
     "sent": "sent", "deferred": "deferred", "bounced": "bounced", "expired": "expired",
     "SOFTBOUNCE": "deferred", "discarded": "discarded",
 }
+_ACTION_PREFIXES = ("reject: ", "milter-reject: ", "discard: ", "hold: ", "milter-discard: ",
+                    "milter-hold: ")
 _NOTICES = ("warning: ", "fatal: ", "panic: ", "error: ")  # never outcomes
 _NOT_OUTCOMES = ("deliverable", "undeliverable")  # address verification probes
 _CLEANUP_ACTIONS: dict[str, Status] = {
@@ -41,11 +41,16 @@ _CLEANUP_ACTIONS: dict[str, Status] = {
 }
 
 
+def _looks_delivery(text: str) -> bool:
+    """A line that should have given an outcome (counted when it cannot be read)."""
+    return "status=" in text or " reject: " in text or "milter-reject: " in text or " to=<" in text
+
+
 def _is_qid(word: str) -> bool:
     """Short hex ids (5+ hex digits) or long ids (10+ letters and digits, not a word)."""
     if not word.isascii() or not word.isalnum():
         return False
-    return (len(word) <= 15 and _HEX.issuperset(word)) or (len(word) >= 10 and not word.isalpha())
+    return (len(word) <= 15 and not word.strip(_HEX)) or (len(word) >= 10 and not word.isalpha())
 
 
 def _split_line(line: str) -> tuple[str, str, str | None, str] | None:
@@ -148,14 +153,13 @@ class PostfixReader:
 
     def feed(self, line: str) -> Iterable[LogEvent]:
         split = _split_line(line)
-        time = self._iso(split[0]) if split is not None else None
-        if split is None or time is None:
-            if any(sign in line for sign in _DELIVERY_SIGNS):
+        if split is None:
+            if _looks_delivery(line):
                 self._unparsed.add(line)
             return ()
-        _, host, qid, rest = split
+        stamp, host, qid, rest = split
         try:
-            events = self._dispatch(qid, rest, time, host)
+            events = self._dispatch(qid, rest, stamp, host)
         except (ValueError, IndexError):
             events = None
         if events is None:
@@ -164,21 +168,23 @@ class PostfixReader:
         return events
 
     # Each handler returns its events, or None when the line could not be read.
-    def _dispatch(self, qid: str | None, rest: str, time: str | None,
+    def _dispatch(self, qid: str | None, rest: str, stamp: str,
                   host: str) -> list[LogEvent] | None:
+        """The line's events; [] for a line that is no outcome, None for one that
+        cannot be read. The timestamp is read only for lines that give events."""
+        if qid is not None and rest.startswith("to=<"):
+            return self._delivery(qid, rest, self._iso(stamp), host)
         if rest.startswith(_NOTICES):
             return []
         if qid is None:
-            for prefix, status in _CLEANUP_ACTIONS.items():
-                if rest.startswith(prefix):
-                    return self._action(None, rest[len(prefix):], status, time, host)
-            if any(sign in rest for sign in _DELIVERY_SIGNS):
-                return None
-            return []
-        if rest.startswith("to=<"):
-            return self._delivery(qid, rest, time, host)
+            if rest.startswith(_ACTION_PREFIXES):
+                for prefix, status in _CLEANUP_ACTIONS.items():
+                    if rest.startswith(prefix):
+                        return self._action(None, rest[len(prefix):], status,
+                                            self._iso(stamp), host)
+            return None if _looks_delivery(rest) else []
         if rest.startswith("from=<"):
-            return self._queued(qid, rest, time, host)
+            return self._queued(qid, rest, stamp, host)
         if rest.startswith("message-id="):
             self._messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
             return []
@@ -188,9 +194,10 @@ class PostfixReader:
         if rest.startswith("removed"):
             self._messages.drop(qid)
             return []
-        for prefix, status in _CLEANUP_ACTIONS.items():
-            if rest.startswith(prefix):
-                return self._action(qid, rest[len(prefix):], status, time, host)
+        if rest.startswith(_ACTION_PREFIXES):
+            for prefix, status in _CLEANUP_ACTIONS.items():
+                if rest.startswith(prefix):
+                    return self._action(qid, rest[len(prefix):], status, self._iso(stamp), host)
         if "status=" in rest:
             return None
         return []  # host ... said (no status=), sender non-delivery notification, etc.
@@ -198,7 +205,7 @@ class PostfixReader:
     def _delivery(self, qid: str, rest: str, time: str | None,
                   host: str) -> list[LogEvent] | None:
         at = rest.find(", status=")
-        if at < 0:
+        if at < 0 or time is None:
             return None
         word, _, text = rest[at + 9:].partition(" ")
         word = word.rstrip(",")
@@ -232,7 +239,7 @@ class PostfixReader:
             delay=number(_field(head, ", delay=")), attempt=attempt,
         )]
 
-    def _queued(self, qid: str, rest: str, time: str | None,
+    def _queued(self, qid: str, rest: str, stamp: str,
                 host: str) -> list[LogEvent] | None:
         sender_end = rest.find(">", 6)
         if sender_end < 0:
@@ -241,6 +248,9 @@ class PostfixReader:
         message.sender = rest[6:sender_end]
         if ", status=expired" not in rest:
             return []
+        time = self._iso(stamp)
+        if time is None:
+            return None
         if not message.deferred:
             return [outcome("expired", time=time, host=host, queue_id=qid,
                             message_id=message.message_id, sender=message.sender,
@@ -261,7 +271,7 @@ class PostfixReader:
         or for header/body checks "<stage> <what> from <client>; from=<s> to=<r>
         proto=... helo=<h>: <text>"."""
         before, sep, tail = rest.rpartition("; from=<")
-        if not sep:
+        if not sep or time is None:
             return None
         sender, _, tail = tail.partition(">")
         to_at = tail.find("to=<")
