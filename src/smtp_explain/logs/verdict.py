@@ -47,7 +47,8 @@ def shape(text: str) -> str:
     text = text[:MAX_TEXT]
     if "@" in text:
         text = _LOCAL_PART.sub("<x@", text)
-    text = _IPV4.sub("192.0.2.0", text)
+    if text.count(".") >= 3:  # an IPv4 address has three
+        text = _IPV4.sub("192.0.2.0", text)
     return _TOKEN.sub("xxxxxxxx", text)
 
 

@@ -221,9 +221,13 @@ class PostfixReader:
         recipient = head[4:to_end]
         message = self._messages.get(qid)
         diagnostic = _paren(text)
-        relay = _field(head, ", relay=")
-        if relay == "none":
-            relay = None
+        at = head.find(", relay=", to_end)
+        relay = None
+        if at >= 0:
+            end = head.find(", ", at + 8)
+            relay = head[at + 8:end if end >= 0 else len(head)]
+            if relay in ("none", ""):
+                relay = None
         attempt = message.attempts.get(recipient, 0) + 1
         if len(message.attempts) < MAX_RECIPIENTS_PER_MESSAGE or recipient in message.attempts:
             message.attempts[recipient] = attempt
