@@ -94,9 +94,11 @@ def test_expiry_is_judged_by_the_last_reply() -> None:
 
 
 def test_truncated_delivery_line_is_counted_not_dropped() -> None:
-    _, unparsed = _events(POSTFIX)
+    kept: list[str] = []
+    unparsed = Unparsed(kept.append)
+    list(events_from_lines(POSTFIX.splitlines(), unparsed=unparsed, year=2026))
     assert unparsed.count == 1
-    assert unparsed.sink is not None
+    assert kept == [line for line in POSTFIX.splitlines() if line.endswith("relay=none, del")]
 
 
 def test_queue_key() -> None:
