@@ -19,7 +19,7 @@ from smtp_explain.cli_language import argparse_speaks, early_language
 if TYPE_CHECKING:
     from smtp_explain.model import BounceResult
 
-SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve", "check")
+SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve", "check", "logs")
 MAX_STDIN = 1 << 20
 MAX_LINE = 64 << 10
 EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -96,6 +96,10 @@ def build_parser(lang: str = catalog.DEFAULT_LANG) -> argparse.ArgumentParser:
     from smtp_explain.cli_check import add_arguments as add_check_arguments
 
     add_check_arguments(command("check"), text)
+
+    from smtp_explain.cli_logs import add_arguments
+
+    add_arguments(command("logs"), text)
     return parser
 
 
@@ -297,8 +301,17 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     return run(args, lang)
 
 
+def cmd_logs(args: argparse.Namespace, lang: str) -> int:
+    from smtp_explain import cli_logs
+
+    try:
+        return cli_logs.cmd_logs(args, lang)
+    except cli_logs.UsageError as exc:
+        raise UsageError(str(exc)) from None
+
+
 COMMANDS = {"explain": cmd_explain, "code": cmd_code, "reasons": cmd_reasons,
-            "bounce": cmd_bounce, "serve": cmd_serve, "check": cmd_check}
+            "bounce": cmd_bounce, "serve": cmd_serve, "check": cmd_check, "logs": cmd_logs}
 
 
 def _text_argument(value: str) -> str:
