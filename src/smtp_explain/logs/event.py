@@ -1,0 +1,39 @@
+"""One recipient outcome read from a mail server log: the event of ``logs --json-lines``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+EVENT_FIELDS: tuple[str, ...] = (
+    "time", "host", "queue_id", "message_id", "sender", "recipient", "status", "relay",
+    "reply_code", "status_code", "diagnostic", "reason", "cause", "hard_bounce", "delay",
+    "attempt",
+)
+Status = Literal["sent", "bounced", "deferred", "expired", "rejected", "discarded"]
+STATUSES: tuple[str, ...] = ("sent", "bounced", "deferred", "expired", "rejected", "discarded")
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """Fields in EVENT_FIELDS order; None where the log does not say."""
+
+    time: str | None
+    host: str | None
+    queue_id: str | None
+    message_id: str | None
+    sender: str | None
+    recipient: str | None
+    status: Status
+    relay: str | None
+    reply_code: str | None
+    status_code: str | None
+    diagnostic: str | None
+    reason: str
+    cause: str | None
+    hard_bounce: bool | None
+    delay: float | None
+    attempt: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in EVENT_FIELDS}
