@@ -10,10 +10,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
-from pyspark.sql.types import BooleanType, DataType, LongType, StringType, StructField, StructType
+from pyspark.sql.types import (
+    BooleanType,
+    DataType,
+    DoubleType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+)
 
-_ARROW: dict[str, pa.DataType] = {"str": pa.string(), "bool": pa.bool_(), "int": pa.int64()}
-_SPARK: dict[str, DataType] = {"str": StringType(), "bool": BooleanType(), "int": LongType()}
+_ARROW: dict[str, pa.DataType] = {"str": pa.string(), "bool": pa.bool_(), "int": pa.int64(),
+                                  "float": pa.float64()}
+_SPARK: dict[str, DataType] = {"str": StringType(), "bool": BooleanType(), "int": LongType(),
+                               "float": DoubleType()}
 
 BATCH_ROWS = 2048  # rows per record batch handed back to Spark: bounded memory per task
 
