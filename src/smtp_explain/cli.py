@@ -15,7 +15,7 @@ from typing import IO, Any
 from smtp_explain import catalog
 from smtp_explain.cli_language import argparse_speaks, early_language
 
-SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve")
+SUBCOMMANDS = ("explain", "code", "reasons", "bounce", "serve", "logs")
 MAX_STDIN = 1 << 20
 MAX_LINE = 64 << 10
 EXIT_OK, EXIT_UNCLASSIFIED, EXIT_USAGE = 0, 1, 2
@@ -87,6 +87,10 @@ def build_parser(lang: str = catalog.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar=metavar["n"],
                    help=helps["workers"])
     p.add_argument("--no-access-log", action="store_true", help=helps["no_access_log"])
+
+    from smtp_explain.cli_logs import add_arguments
+
+    add_arguments(command("logs"), text)
     return parser
 
 
@@ -268,8 +272,17 @@ def cmd_serve(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
+def cmd_logs(args: argparse.Namespace, lang: str) -> int:
+    from smtp_explain import cli_logs
+
+    try:
+        return cli_logs.cmd_logs(args, lang)
+    except cli_logs.UsageError as exc:
+        raise UsageError(str(exc)) from None
+
+
 COMMANDS = {"explain": cmd_explain, "code": cmd_code, "reasons": cmd_reasons,
-            "bounce": cmd_bounce, "serve": cmd_serve}
+            "bounce": cmd_bounce, "serve": cmd_serve, "logs": cmd_logs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 EVENT_FIELDS: tuple[str, ...] = (
     "time", "host", "queue_id", "message_id", "sender", "recipient", "status", "relay",
@@ -14,9 +13,10 @@ Status = Literal["sent", "bounced", "deferred", "expired", "rejected", "discarde
 STATUSES: tuple[str, ...] = ("sent", "bounced", "deferred", "expired", "rejected", "discarded")
 
 
-@dataclass(frozen=True, slots=True)
-class LogEvent:
-    """Fields in EVENT_FIELDS order; None where the log does not say."""
+class LogEvent(NamedTuple):
+    """Fields in EVENT_FIELDS order; None where the log does not say. Immutable; a
+    named tuple rather than a frozen dataclass because a busy log makes millions
+    of them and a tuple is built several times faster."""
 
     time: str | None
     host: str | None
@@ -36,4 +36,4 @@ class LogEvent:
     attempt: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in EVENT_FIELDS}
+        return dict(zip(EVENT_FIELDS, self, strict=True))

@@ -20,17 +20,13 @@ def outcome(
     status_code: str | None = None,
     delay: float | None = None,
     attempt: int | None = None,
-    explained: str | None = None,
 ) -> LogEvent:
-    """``explained`` is the reply text to judge when it is not ``diagnostic`` itself
-    (an expiry judged by the last reply before it)."""
-    verdict = verdict_for(status, explained if explained is not None else diagnostic)
+    """The event, its reason (and codes, cause, hard_bounce) judged from ``diagnostic``."""
+    verdict = verdict_for(status, diagnostic)
     return LogEvent(
-        time=time, host=host, queue_id=queue_id, message_id=message_id, sender=sender,
-        recipient=recipient, status=status, relay=relay, reply_code=verdict.reply_code,
-        status_code=status_code or verdict.status_code, diagnostic=diagnostic,
-        reason=verdict.reason, cause=verdict.cause, hard_bounce=verdict.hard_bounce,
-        delay=delay, attempt=attempt,
+        time, host, queue_id, message_id, sender, recipient, status, relay,
+        verdict.reply_code, status_code or verdict.status_code, diagnostic, verdict.reason,
+        verdict.cause, verdict.hard_bounce, delay, attempt,
     )
 
 

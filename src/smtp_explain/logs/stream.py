@@ -38,12 +38,16 @@ def events_from_lines(
         fmt = found or FALLBACK
         iterator = itertools.chain(head, iterator)
     reader = get_format(fmt).reader(unparsed, ReadOptions(year=year, max_in_flight=max_in_flight))
+    feed = reader.feed
     for line in iterator:
         if len(line) > MAX_LINE:
             line = line[:MAX_LINE]
-        line = line.rstrip("\r\n")
+        if line.endswith(("\n", "\r")):
+            line = line.rstrip("\r\n")
         if line:
-            yield from reader.feed(line)
+            events = feed(line)
+            if events:
+                yield from events
     yield from reader.finish()
 
 

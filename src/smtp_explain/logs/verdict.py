@@ -1,13 +1,22 @@
 """The one place where the logs package asks for a reason: ``explanation.explain``.
 
-Every reply text of a log goes through :func:`judge` (cached by the text), so
-the reason of an event and the reason ``smtp-explain explain`` gives for the
-same text never differ. Only when explain finds no reason at all ("undefined")
-does the outcome the log states fill in (knowledge/log_events.toml).
+Every reply text of a log goes through :func:`judge`, so the reason of an
+event and the reason ``smtp-explain explain`` gives for the same text never
+differ. Only when explain finds no reason at all ("undefined") does the outcome
+the log states fill in (knowledge/log_events.toml).
+
+A busy log repeats the same few replies with a different queue id, address or
+IP address in each, so the cache is keyed by the text with those identifiers
+masked (:func:`shape`), and explain reads the masked text: the local part of
+an address in <...>, IPv4 addresses, and runs of 8+ letters and digits that
+hold a digit (queue ids, message ids, timestamps). tests/test_logs_contract.py
+checks on every reply of the generated logs and samples that the masked text
+gets the same verdict as the text itself.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -27,11 +36,30 @@ class Verdict:
     status_code: str | None
 
 
+_LOCAL_PART = re.compile(r"<[^\s<>@]{1,64}@")
+_IPV4 = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+# A run of 8+ letters and digits that holds a digit; bounded steps at each start.
+_TOKEN = re.compile(r"\b(?=[0-9A-Za-z]{8})[A-Za-z]{0,64}[0-9][0-9A-Za-z]*")
+
+
+def shape(text: str) -> str:
+    """The text with its identifiers masked (see the module's docstring)."""
+    text = text[:MAX_TEXT]
+    if "@" in text:
+        text = _LOCAL_PART.sub("<x@", text)
+    text = _IPV4.sub("192.0.2.0", text)
+    return _TOKEN.sub("xxxxxxxx", text)
+
+
 @lru_cache(maxsize=32768)
+def _judge_shape(masked: str) -> Verdict:
+    d = explain(masked, "en")
+    return Verdict(d.reason, getattr(d, "cause", None), d.hard_bounce, d.reply_code, d.status)
+
+
 def judge(text: str) -> Verdict:
     """explain()'s verdict on one reply text."""
-    d = explain(text[:MAX_TEXT], "en")
-    return Verdict(d.reason, getattr(d, "cause", None), d.hard_bounce, d.reply_code, d.status)
+    return _judge_shape(shape(text))
 
 
 @cache

@@ -22,19 +22,17 @@ from smtp_explain.logs.unparsed import Unparsed
 
 NAME = "postfix"
 # Simple patterns only (no nested repetition): linear time on any line.
-_HEAD = re.compile(
-    r"(?:(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d\d:\d\d:\d\d)(?:\.\d{1,9})?"
-    r"|(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?))"
-    r" (?P<host>[^\s]+) (?P<prog>postfix[\w.-]{0,40}(?:/[\w.-]{1,40}){0,4})(?:\[\d{1,10}\])?: "
+_STAMP = re.compile(
+    r"(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d\d:\d\d:\d\d)(?:\.\d{1,9})?"
+    r"|(?P<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)"
 )
-_QID = re.compile(r"([0-9A-Za-z]{5,20}): ")
-_HEX_QID = re.compile(r"[0-9A-F]{5,15}")
-# Words that open a delivery-looking line: one of these that does not parse is counted.
-_DELIVERY_SIGNS = ("status=", " reject: ", "milter-reject: ", " to=<")
+_HEX = "0123456789ABCDEF"
 _DELIVERY_STATUS: dict[str, Status] = {
     "sent": "sent", "deferred": "deferred", "bounced": "bounced", "expired": "expired",
     "SOFTBOUNCE": "deferred", "discarded": "discarded",
 }
+_ACTION_PREFIXES = ("reject: ", "milter-reject: ", "discard: ", "hold: ", "milter-discard: ",
+                    "milter-hold: ")
 _NOTICES = ("warning: ", "fatal: ", "panic: ", "error: ")  # never outcomes
 _NOT_OUTCOMES = ("deliverable", "undeliverable")  # address verification probes
 _CLEANUP_ACTIONS: dict[str, Status] = {
@@ -43,34 +41,52 @@ _CLEANUP_ACTIONS: dict[str, Status] = {
 }
 
 
+def _looks_delivery(text: str) -> bool:
+    """A line that should have given an outcome (counted when it cannot be read)."""
+    return "status=" in text or " reject: " in text or "milter-reject: " in text or " to=<" in text
+
+
 def _is_qid(word: str) -> bool:
-    return bool(_HEX_QID.fullmatch(word)) or (len(word) >= 10 and not word.islower()
-                                              and not word.isalpha())
+    """Short hex ids (5+ hex digits) or long ids (10+ letters and digits, not a word)."""
+    if not word.isascii() or not word.isalnum():
+        return False
+    return (len(word) <= 15 and not word.strip(_HEX)) or (len(word) >= 10 and not word.isalpha())
 
 
-def _split_line(line: str) -> tuple[re.Match[str], str | None, str] | None:
-    """(header match, queue id or None, the text after it); None for a non-Postfix line."""
-    head = _HEAD.match(line)
-    if head is None:
+def _split_line(line: str) -> tuple[str, str, str | None, str] | None:
+    """(timestamp, host, queue id or None, text after it); None for a non-Postfix line.
+    Plain string searches: most lines of a busy log are read only this far."""
+    at = line.find(" postfix")
+    while at >= 0:
+        colon = line.find(": ", at)
+        if colon < 0:
+            return None
+        program = line[at + 1:colon]
+        if " " not in program:
+            break
+        at = line.find(" postfix", at + 1)
+    else:
         return None
-    msg = line[head.end():]
+    cut = line.rfind(" ", 0, at)
+    if cut <= 0:
+        return None
+    stamp, host, msg = line[:cut], line[cut + 1:at], line[colon + 2:]
     if msg.startswith("NOQUEUE: "):
-        return head, None, msg[9:]
-    found = _QID.match(msg)
-    if found is None or not _is_qid(found.group(1)):
-        return head, None, msg
-    return head, found.group(1), msg[found.end():]
+        return stamp, host, None, msg[9:]
+    end = msg.find(": ", 0, 21)
+    if end >= 5 and _is_qid(msg[:end]):
+        return stamp, host, msg[:end], msg[end + 2:]
+    return stamp, host, None, msg
 
 
 def sniff(line: str) -> bool:
-    return "postfix" in line and _HEAD.match(line) is not None
+    split = _split_line(line)
+    return split is not None and _STAMP.fullmatch(split[0]) is not None
 
 
 def queue_key(line: str) -> str | None:
-    if "postfix" not in line:
-        return None
     split = _split_line(line)
-    return split[1] if split else None
+    return split[2] if split else None
 
 
 def _angle(value: str) -> str:
@@ -80,6 +96,16 @@ def _angle(value: str) -> str:
     if value.endswith(">"):
         value = value[:-1]
     return value
+
+
+def _field(text: str, key: str) -> str | None:
+    """The value after ``key`` (", relay=") up to the next ", "; None when absent or empty."""
+    at = text.find(key)
+    if at < 0:
+        return None
+    start = at + len(key)
+    end = text.find(", ", start)
+    return text[start:end if end >= 0 else len(text)] or None
 
 
 def _paren(text: str) -> str | None:
@@ -105,25 +131,35 @@ class PostfixReader:
         self._unparsed = unparsed
         self._years = YearGuess(options.year)
         self._messages: InFlight[_Message] = InFlight(_Message, options.max_in_flight)
+        self._stamp = ""
+        self._time: str | None = None
+
+    def _iso(self, stamp: str) -> str | None:
+        """ISO 8601 of a syslog timestamp (cached: neighbouring lines share it)."""
+        if stamp != self._stamp:
+            found = _STAMP.fullmatch(stamp)
+            if found is None:
+                self._time = None
+            elif found.group("iso"):
+                self._time = iso_from_rfc3339(found.group("iso"))
+            else:
+                self._time = self._years.iso(found.group("mon"), found.group("day"),
+                                             found.group("clock"))
+            self._stamp = stamp
+        return self._time
 
     def finish(self) -> Iterable[LogEvent]:
         return ()
 
     def feed(self, line: str) -> Iterable[LogEvent]:
-        split = _split_line(line) if "postfix" in line else None
+        split = _split_line(line)
         if split is None:
-            if any(sign in line for sign in _DELIVERY_SIGNS):
+            if _looks_delivery(line):
                 self._unparsed.add(line)
             return ()
-        head, qid, rest = split
-        time: str | None
-        if head.group("iso"):
-            time = iso_from_rfc3339(head.group("iso"))
-        else:
-            time = self._years.iso(head.group("mon"), head.group("day"), head.group("clock"))
-        host = head.group("host")
+        stamp, host, qid, rest = split
         try:
-            events = self._dispatch(qid, rest, time, host)
+            events = self._dispatch(qid, rest, stamp, host)
         except (ValueError, IndexError):
             events = None
         if events is None:
@@ -132,21 +168,23 @@ class PostfixReader:
         return events
 
     # Each handler returns its events, or None when the line could not be read.
-    def _dispatch(self, qid: str | None, rest: str, time: str | None,
+    def _dispatch(self, qid: str | None, rest: str, stamp: str,
                   host: str) -> list[LogEvent] | None:
+        """The line's events; [] for a line that is no outcome, None for one that
+        cannot be read. The timestamp is read only for lines that give events."""
+        if qid is not None and rest.startswith("to=<"):
+            return self._delivery(qid, rest, self._iso(stamp), host)
         if rest.startswith(_NOTICES):
             return []
         if qid is None:
-            for prefix, status in _CLEANUP_ACTIONS.items():
-                if rest.startswith(prefix):
-                    return self._action(None, rest[len(prefix):], status, time, host)
-            if any(sign in rest for sign in _DELIVERY_SIGNS):
-                return None
-            return []
-        if rest.startswith("to=<"):
-            return self._delivery(qid, rest, time, host)
+            if rest.startswith(_ACTION_PREFIXES):
+                for prefix, status in _CLEANUP_ACTIONS.items():
+                    if rest.startswith(prefix):
+                        return self._action(None, rest[len(prefix):], status,
+                                            self._iso(stamp), host)
+            return None if _looks_delivery(rest) else []
         if rest.startswith("from=<"):
-            return self._queued(qid, rest, time, host)
+            return self._queued(qid, rest, stamp, host)
         if rest.startswith("message-id="):
             self._messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
             return []
@@ -156,9 +194,10 @@ class PostfixReader:
         if rest.startswith("removed"):
             self._messages.drop(qid)
             return []
-        for prefix, status in _CLEANUP_ACTIONS.items():
-            if rest.startswith(prefix):
-                return self._action(qid, rest[len(prefix):], status, time, host)
+        if rest.startswith(_ACTION_PREFIXES):
+            for prefix, status in _CLEANUP_ACTIONS.items():
+                if rest.startswith(prefix):
+                    return self._action(qid, rest[len(prefix):], status, self._iso(stamp), host)
         if "status=" in rest:
             return None
         return []  # host ... said (no status=), sender non-delivery notification, etc.
@@ -166,7 +205,7 @@ class PostfixReader:
     def _delivery(self, qid: str, rest: str, time: str | None,
                   host: str) -> list[LogEvent] | None:
         at = rest.find(", status=")
-        if at < 0:
+        if at < 0 or time is None:
             return None
         word, _, text = rest[at + 9:].partition(" ")
         word = word.rstrip(",")
@@ -175,18 +214,14 @@ class PostfixReader:
         status = _DELIVERY_STATUS.get(word)
         if status is None:
             return None
-        fields: dict[str, str] = {}
-        for part in rest[:at].split(", "):
-            key, eq, value = part.partition("=")
-            if not eq:
-                return None
-            fields[key] = value
-        recipient = _angle(fields.get("to", ""))
-        if not recipient and "to" not in fields:
+        head = rest[:at]
+        to_end = head.find(">", 4)
+        if to_end < 0:
             return None
+        recipient = head[4:to_end]
         message = self._messages.get(qid)
         diagnostic = _paren(text)
-        relay = fields.get("relay") or None
+        relay = _field(head, ", relay=")
         if relay == "none":
             relay = None
         attempt = message.attempts.get(recipient, 0) + 1
@@ -200,11 +235,11 @@ class PostfixReader:
         return [outcome(
             status, time=time, host=host, queue_id=qid, message_id=message.message_id,
             sender=message.sender, recipient=recipient or None, relay=relay,
-            diagnostic=diagnostic, status_code=fields.get("dsn") or None,
-            delay=number(fields.get("delay")), attempt=attempt,
+            diagnostic=diagnostic, status_code=_field(head, ", dsn="),
+            delay=number(_field(head, ", delay=")), attempt=attempt,
         )]
 
-    def _queued(self, qid: str, rest: str, time: str | None,
+    def _queued(self, qid: str, rest: str, stamp: str,
                 host: str) -> list[LogEvent] | None:
         sender_end = rest.find(">", 6)
         if sender_end < 0:
@@ -213,6 +248,9 @@ class PostfixReader:
         message.sender = rest[6:sender_end]
         if ", status=expired" not in rest:
             return []
+        time = self._iso(stamp)
+        if time is None:
+            return None
         if not message.deferred:
             return [outcome("expired", time=time, host=host, queue_id=qid,
                             message_id=message.message_id, sender=message.sender,
@@ -233,7 +271,7 @@ class PostfixReader:
         or for header/body checks "<stage> <what> from <client>; from=<s> to=<r>
         proto=... helo=<h>: <text>"."""
         before, sep, tail = rest.rpartition("; from=<")
-        if not sep:
+        if not sep or time is None:
             return None
         sender, _, tail = tail.partition(">")
         to_at = tail.find("to=<")

@@ -1,0 +1,125 @@
+"""Log files to text lines: plain, gzip, bzip2 or xz (told by their first bytes), or stdin.
+
+Read in chunks; a line longer than MAX_LINE is cut (bounded memory whatever the
+input, binary garbage included). A file that breaks off (a truncated archive)
+keeps the lines read so far and reports why it stopped.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from typing import IO
+
+CHUNK = 1 << 20
+MAX_LINE = 64 << 10
+
+
+def _gzip(raw: IO[bytes]) -> IO[bytes]:
+    return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+
+
+def _bzip2(raw: IO[bytes]) -> IO[bytes]:
+    return bz2.BZ2File(raw)  # type: ignore[return-value]
+
+
+def _xz(raw: IO[bytes]) -> IO[bytes]:
+    return lzma.LZMAFile(raw)  # type: ignore[return-value]
+
+
+_MAGIC: tuple[tuple[bytes, Callable[[IO[bytes]], IO[bytes]]], ...] = (
+    (b"\x1f\x8b", _gzip), (b"BZh", _bzip2), (b"\xfd7zXZ\x00", _xz),
+)
+STREAM_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError)
+
+
+class SourceError(Exception):
+    """A file that could not be opened, or stopped early; the text says why."""
+
+
+def _decompressed(raw: IO[bytes]) -> IO[bytes]:
+    head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
+    for magic, opener in _MAGIC:
+        if head.startswith(magic):
+            return opener(raw)
+    return raw
+
+
+def is_compressed(path: str) -> bool:
+    with open(path, "rb") as raw:
+        head = raw.read(6)
+    return any(head.startswith(magic) for magic, _ in _MAGIC)
+
+
+def split_lines(read: Callable[[int], bytes]) -> Iterator[str]:
+    """Text lines from a ``read`` function."""
+    carry = b""
+    while True:
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            carry = (carry + chunk)[:MAX_LINE]
+            continue
+        block = carry + chunk[:cut]
+        carry = chunk[cut + 1:]
+        yield from block.decode("utf-8", errors="replace").split("\n")
+    if carry:
+        yield carry.decode("utf-8", errors="replace")
+
+
+def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]:
+    """Lines of one path (``-`` is stdin); problems go to ``on_error`` as one line."""
+    try:
+        raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        on_error(path, str(exc.strerror or exc))
+        return
+    try:
+        if path != "-" and os.path.isdir(path):
+            on_error(path, os.strerror(21))
+            return
+        stream = _decompressed(raw)  # type: ignore[arg-type]
+        yield from split_lines(stream.read)
+    except STREAM_ERRORS as exc:
+        on_error(path, str(exc) or type(exc).__name__)
+    finally:
+        if raw is not sys.stdin.buffer:
+            raw.close()
+
+
+def read_range(path: str, start: int, end: int) -> Iterator[str]:
+    """The lines of a plain file that begin at a byte offset in [start, end)."""
+    with open(path, "rb") as raw:
+        if start > 0:
+            raw.seek(start - 1)
+            if raw.read(1) != b"\n":
+                raw.readline()  # the line that began before start belongs to the range before
+        left = end - raw.tell()
+        carry = b""
+        while left > 0:
+            chunk = raw.read(min(CHUNK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            cut = chunk.rfind(b"\n")
+            if cut < 0:
+                carry = (carry + chunk)[:MAX_LINE]
+                continue
+            block = carry + chunk[:cut]
+            carry = chunk[cut + 1:]
+            yield from block.decode("utf-8", errors="replace").split("\n")
+        if carry:  # a line that began before end: read it to its end
+            carry = (carry + raw.readline(MAX_LINE)).rstrip(b"\n")
+            yield carry.decode("utf-8", errors="replace")
+
+
+def byte_ranges(size: int, parts: int) -> list[tuple[int, int]]:
+    step = max(1, -(-size // max(1, parts)))
+    return [(at, min(size, at + step)) for at in range(0, size, step)]
