@@ -5,7 +5,7 @@ Two inputs, each decoded by both:
 - bounces: the bsd corpus copied (repeated) into a folder of at least --mails files;
   ``smtp-explain bounce --json-lines --jobs 2 DIR`` against
   ``bounce_rows(spark.read.format("binaryFile").load(DIR))`` written as JSON;
-- logs: a generated Postfix log of --messages messages (tests/generated_postfix_log.py);
+- logs: a generated Postfix log of --messages messages (tests/loggen.py);
   ``smtp-explain logs --json-lines --jobs 2 FILE`` when the CLI has that command, else
   the library's one-process ``events_from_lines`` (said so in the output), against
   ``log_events(spark.read.text(FILE))`` written as JSON.
@@ -47,11 +47,11 @@ def build_folder(target: Path, mails: int) -> int:
 
 
 def build_log(target: Path, messages: int) -> int:
-    from generated_postfix_log import postfix_log
+    from loggen import postfix_log
 
-    lines = postfix_log(messages, seed=7)
-    target.write_text("\n".join(lines) + "\n")
-    return len(lines)
+    log = postfix_log(seed=7, messages=messages)
+    target.write_text(log.text())
+    return len(log.lines)
 
 
 def run_cli(command: list[str]) -> tuple[float, int]:

@@ -11,6 +11,11 @@ reach the same call of ``events_from_lines``, in log order:
    order and one queue id after the other (one in flight at a time);
 3. ``mapInArrow`` runs ``events_from_lines`` over each partition.
 
+In the CSV formats (Exchange, Office 365) a row whose quoted field holds a line
+break spans lines; step 1 joins them first, within each input split (a row cut
+by a split boundary, in files over spark.sql.files.maxPartitionBytes, is read
+as two).
+
 The format is detected once, on the driver, from the first lines (as the CLI
 detects it from the first lines of a file), so one DataFrame holds one format;
 pass ``fmt`` to skip the look.
@@ -26,7 +31,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from smtp_explain.logs import EVENT_FIELDS
-from smtp_explain.spark.arrow_columns import arrow_schema, batches, spark_schema
+from smtp_explain.spark.arrow_columns import BATCH_ROWS, arrow_schema, batches, spark_schema
 
 _NOT_TEXT = {"hard_bounce": "bool", "delay": "float", "attempt": "int"}
 _FIELDS = tuple((name, _NOT_TEXT.get(name, "str")) for name in EVENT_FIELDS)
@@ -43,20 +48,56 @@ read (all event fields null on such a row; null on event rows)."""
 _KEYED = arrow_schema((("line", "str"), ("pos", "int"), ("group", "str")))
 
 
+# Formats whose records are CSV rows: a quoted field may hold a line break, so a row can
+# span lines, and only the whole row tells its queue id.
+_CSV_FORMATS = frozenset({"exchange", "o365"})
+
+
+def _records(lines: Iterator[tuple[str, int]], fmt: str) -> Iterator[tuple[str, int]]:
+    """(record, position) from (line, position): lines of one CSV row joined as the
+    reader joins them; every line its own record in the other formats."""
+    if fmt not in _CSV_FORMATS:
+        yield from lines
+        return
+    from smtp_explain.logs.formats.csv_rows import RowJoiner
+
+    rows = RowJoiner()
+    first: int | None = None
+    for line, pos in lines:
+        first = pos if first is None else first
+        text = rows.push(line)
+        if text is not None:
+            yield text, first
+            first = None
+    rest = rows.rest()
+    if rest is not None and first is not None:
+        yield rest, first  # a row cut by the end of the split: read as it is
+
+
 def _key_partition(batches_in: Iterator[pa.RecordBatch], fmt: str) -> Iterator[pa.RecordBatch]:
     from smtp_explain.logs import queue_key
 
-    for batch in batches_in:
-        lines = batch.column(0).to_pylist()
-        positions = batch.column(1).to_pylist()
-        groups = []
-        for line, pos in zip(lines, positions, strict=True):
-            key = queue_key(line, fmt) if line else None
-            # A line of its own gets a group of its own: "\0" cannot start a queue id.
-            groups.append(f"q{key}" if key is not None else f"\0{pos}")
-        yield pa.RecordBatch.from_arrays(
-            [pa.array(lines, pa.string()), pa.array(positions, pa.int64()),
-             pa.array(groups, pa.string())], schema=_KEYED)
+    lines = ((str(line), int(pos)) for batch in batches_in
+             for line, pos in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
+                                  strict=True)
+             if line is not None and pos is not None)
+    rows: list[tuple[str, int, str]] = []
+    for record, pos in _records(lines, fmt):
+        key = queue_key(record, fmt)
+        # A line of its own gets a group of its own: "\0" cannot start a queue id.
+        rows.append((record, pos, f"q{key}" if key is not None else f"\0{pos}"))
+        if len(rows) >= BATCH_ROWS:
+            yield _keyed_batch(rows)
+            rows = []
+    if rows:
+        yield _keyed_batch(rows)
+
+
+def _keyed_batch(rows: list[tuple[str, int, str]]) -> pa.RecordBatch:
+    records, positions, groups = zip(*rows, strict=True)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(records, pa.string()), pa.array(positions, pa.int64()),
+         pa.array(groups, pa.string())], schema=_KEYED)
 
 
 def _event_rows(batches_in: Iterator[pa.RecordBatch], fmt: str, year: int | None,
