@@ -50,7 +50,7 @@ java:
 test: $(VENV)/.installed-test lint java
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test java
 	$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/run.py
 
