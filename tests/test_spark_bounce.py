@@ -34,9 +34,9 @@ def _inputs(tmp_path: Path) -> Path:
     return folder
 
 
-def _cli(folder: Path, lang: str = "en") -> tuple[list[dict[str, Any]], list[str]]:
+def _cli(folder: Path, lang: str = "en", *options: str) -> tuple[list[dict[str, Any]], list[str]]:
     done = subprocess.run([sys.executable, "-m", "smtp_explain.cli", "bounce", "--json-lines",
-                           "--lang", lang, str(folder)],
+                           "--lang", lang, *options, str(folder)],
                           capture_output=True, timeout=120, check=False)
     assert b"Traceback" not in done.stderr
     return ([json.loads(line) for line in done.stdout.splitlines()],
@@ -56,14 +56,49 @@ def _key(row: dict[str, Any]) -> str:
     return json.dumps(row, sort_keys=True)
 
 
-def test_spark_rows_equal_cli_rows(spark: SparkSession, tmp_path: Path) -> None:
+def test_spark_rows_equal_cli_rows_and_problems(spark: SparkSession, tmp_path: Path) -> None:
     folder = _inputs(tmp_path)
-    expected, _ = _cli(folder)
-    got = _spark_rows(spark, folder)
+    (folder / "blank.eml").write_bytes(b"\n  \n\n")
+    expected, warnings = _cli(folder)
     assert len(expected) >= 12  # the inputs hold that many bounced recipients
     assert {r["origin"].rsplit("/", 1)[1] for r in expected} >= {"dsn.eml", "box.mbox", "exim.eml"}
+    got = _spark_rows(spark, folder, problems=True)
+    bounces = [{k: v for k, v in r.items() if k != PROBLEM_FIELD} for r in got
+               if r[PROBLEM_FIELD] is None]
+    assert sorted(bounces, key=_key) == sorted(expected, key=_key)
+    assert [r["mail_index"] for r in bounces if r["origin"].endswith("box.mbox")].count(3) >= 1
+    # A mail that cannot be read gives a row saying what the CLI says on stderr, and the
+    # job goes on. Spark's file sources never list zero-byte files: only the CLI warns.
+    zero_byte = f"smtp-explain: {folder / 'broken-empty.eml'}: empty file"
+    assert zero_byte in warnings
+    warnings.remove(zero_byte)
+    assert len(warnings) == 1 and "blank.eml" in warnings[0]
+    problems = [r for r in got if r[PROBLEM_FIELD] is not None]
+    assert [f"smtp-explain: {r['origin']}: {r[PROBLEM_FIELD]}" for r in problems] == warnings
+    assert all(r["recipient"] is None for r in problems)
+
+
+def test_user_rules_reach_the_executors(spark: SparkSession, tmp_path: Path) -> None:
+    rules = tmp_path / "ours.toml"
+    rules.write_text('[[rules]]\nid = "ours-full"\npattern = \'mailbox full\'\nreason = "suspend"\n')
+    folder = tmp_path / "ruled"
+    folder.mkdir()
+    (folder / "dsn.eml").write_bytes(DSN)
+    expected, _ = _cli(folder, "en", "--rules", str(rules))
+    assert "suspend" in {r["reason"] for r in expected}
+    got = _spark_rows(spark, folder, rules=[str(rules)])
     assert sorted(got, key=_key) == sorted(expected, key=_key)
-    assert [r["mail_index"] for r in got if r["origin"].endswith("box.mbox")].count(3) >= 1
+
+
+def test_rows_without_problems_option_have_bounce_fields_only(spark: SparkSession,
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "few"
+    folder.mkdir()
+    (folder / "dsn.eml").write_bytes(DSN)
+    (folder / "blank.eml").write_bytes(b"\n\n")
+    rows = bounce_rows(spark.read.format("binaryFile").load(str(folder))).collect()
+    assert sorted(r.recipient for r in rows) == ["bob@example.com", "carol@example.com"]
+    assert rows[0].__fields__ == BOUNCE_SCHEMA.fieldNames()
 
 
 def test_turkish_summaries_match_cli(spark: SparkSession, tmp_path: Path) -> None:
@@ -74,26 +109,6 @@ def test_turkish_summaries_match_cli(spark: SparkSession, tmp_path: Path) -> Non
     got = _spark_rows(spark, folder, lang="tr")
     assert sorted(got, key=_key) == sorted(expected, key=_key)
     assert {r["lang"] for r in got} == {"tr"}
-
-
-def test_problem_rows_say_what_cli_says_on_stderr(spark: SparkSession, tmp_path: Path) -> None:
-    folder = _inputs(tmp_path)
-    (folder / "blank.eml").write_bytes(b"\n  \n\n")
-    expected, warnings = _cli(folder)
-    # Spark's file sources never list zero-byte files, so only the CLI warns of that one.
-    zero_byte = f"smtp-explain: {folder / 'broken-empty.eml'}: empty file"
-    assert zero_byte in warnings
-    warnings.remove(zero_byte)
-    got = _spark_rows(spark, folder, problems=True)
-    problems = [r for r in got if r[PROBLEM_FIELD] is not None]
-    bounces = [{k: v for k, v in r.items() if k != PROBLEM_FIELD} for r in got
-               if r[PROBLEM_FIELD] is None]
-    # The bad mails did not stop the others: every bounce row is still there.
-    assert sorted(bounces, key=_key) == sorted(expected, key=_key)
-    assert len(warnings) == 1 and "blank.eml" in warnings[0]
-    assert sorted(f"smtp-explain: {r['origin']}: {r[PROBLEM_FIELD]}" for r in problems) == sorted(
-        warnings)
-    assert all(r["recipient"] is None for r in problems)
 
 
 def test_published_schemas_follow_bounce_result() -> None:

@@ -61,7 +61,7 @@ def _spark_events(spark: SparkSession, path: Path, **options: Any) -> tuple[
 
 def test_postfix_events_equal_cli_across_partitions(spark: SparkSession, tmp_path: Path) -> None:
     path = tmp_path / "mail.log"
-    path.write_text("\n".join(_with_cut_lines(postfix_log(seed=12, messages=120).lines)) + "\n")
+    path.write_text("\n".join(_with_cut_lines(postfix_log(seed=12, messages=80).lines)) + "\n")
     expected, cut = _cli(path, tmp_path)
     statuses = Counter(e["status"] for e in expected)
     assert {"sent", "deferred", "bounced", "rejected"} <= set(statuses)
