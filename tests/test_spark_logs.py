@@ -91,6 +91,13 @@ def test_other_formats_detected_and_equal_cli(spark: SparkSession, tmp_path: Pat
     assert sorted(events, key=_key) == sorted(expected, key=_key)
 
 
+def test_unknown_format_is_refused_before_any_job(spark: SparkSession, tmp_path: Path) -> None:
+    path = tmp_path / "x.log"
+    path.write_text("line\n")
+    with pytest.raises(ValueError, match="unknown log format 'qmail'"):
+        log_events(spark.read.text(str(path)), fmt="qmail")
+
+
 def test_published_event_schemas() -> None:
     assert tuple(EVENT_ARROW_SCHEMA.names) == EVENT_FIELDS == tuple(EVENT_SCHEMA.fieldNames())
     assert EVENT_ARROW_SCHEMA.field("delay").type == pa.float64()

@@ -45,7 +45,8 @@ UNPARSED_FIELD = "unparsed"
 """With ``unparsed=True``: the column holding a delivery-looking line that could not be
 read (all event fields null on such a row; null on event rows)."""
 
-_KEYED = arrow_schema((("line", "str"), ("pos", "int"), ("group", "str")))
+_KEYED_FIELDS = (("line", "str"), ("pos", "int"), ("group", "str"))
+_KEYED = arrow_schema(_KEYED_FIELDS)
 
 
 # Formats whose records are CSV rows: a quoted field may hold a line break, so a row can
@@ -137,8 +138,12 @@ def log_events(lines: DataFrame, fmt: str = "auto", *, year: int | None = None,
     not be read adds a row with :data:`UNPARSED_FIELD` set, so nothing is dropped
     silently; without it they are left out, as from the CLI's standard output.
     """
+    from smtp_explain.logs import FORMAT_NAMES
+
     if fmt == "auto":
         fmt = detect_format(lines, column)
+    elif fmt not in FORMAT_NAMES:  # said here, not as a failed task on an executor
+        raise ValueError(f"unknown log format {fmt!r}; known: auto, {', '.join(FORMAT_NAMES)}")
     fields_out = (*_FIELDS, (UNPARSED_FIELD, "str")) if unparsed else _FIELDS
     schema = arrow_schema(fields_out)
 
@@ -150,8 +155,7 @@ def log_events(lines: DataFrame, fmt: str = "auto", *, year: int | None = None,
 
     positioned = lines.select(F.col(column).alias("line"),
                               F.monotonically_increasing_id().alias("pos"))
-    keyed = positioned.mapInArrow(key, spark_schema((("line", "str"), ("pos", "int"),
-                                                      ("group", "str"))))
+    keyed = positioned.mapInArrow(key, spark_schema(_KEYED_FIELDS))
     grouped = (keyed.repartition(partitions, "group") if partitions
                else keyed.repartition("group"))
     ordered = grouped.sortWithinPartitions("group", "pos").select("line")
