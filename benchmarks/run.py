@@ -12,6 +12,8 @@ STEPS = [
     ("CLI start-up", ["startup.py"]),
     ("Bounce decoding against Sisimai", ["bounce_vs_sisimai.py"]),
     ("Peak memory on a 1 GiB mbox", ["mbox_memory.py"]),
+    ("Mail server logs against pflogsumm (200 MiB), peak memory on 1 GiB",
+     ["logs_vs_pflogsumm.py"]),
     ("Web API under load (200 clients, 60 s, asyncio clients)", ["web_load.py"]),
     ("Web API under load (200 clients, 60 s, wrk, 2 workers)",
      ["web_load.py", "--wrk", "--workers", "2"]),

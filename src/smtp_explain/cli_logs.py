@@ -108,7 +108,8 @@ def _run(args: argparse.Namespace, lang: str, since: datetime | None, until: dat
         sys.stdout.flush()
         tally = run_parallel(args.paths, args.format, args.jobs, since=since, until=until,
                              json_out=sys.stdout.buffer if args.json_lines else None,
-                             unparsed_out=unparsed_file, on_error=on_error)
+                             unparsed_out=unparsed_file, on_error=on_error,
+                             tally_events=not args.json_lines or args.report is not None)
         sys.stdout.buffer.flush()
         return tally
 

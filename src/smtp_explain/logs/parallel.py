@@ -32,6 +32,7 @@ from typing import IO
 import orjson
 
 from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
+from smtp_explain.logs.formats import get_format
 from smtp_explain.logs.pipeline import within
 from smtp_explain.logs.sources import (
     STREAM_ERRORS,
@@ -40,7 +41,7 @@ from smtp_explain.logs.sources import (
     read_lines,
     read_range,
 )
-from smtp_explain.logs.stream import events_from_lines, queue_key
+from smtp_explain.logs.stream import MAX_LINE, events_from_lines
 from smtp_explain.logs.tally import Tally
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -72,6 +73,7 @@ class _Job:
     until: datetime | None
     json_lines: bool
     keep_unparsed: bool
+    tally: bool  # count events for the summary or report (not needed for JSON lines alone)
 
 
 def _lines_of(piece: _Piece, errors: list[tuple[str, str]]) -> Iterator[str]:
@@ -85,11 +87,14 @@ def _split(args: tuple[_Job, int, _Piece]) -> tuple[list[str], list[tuple[str, s
     errors: list[tuple[str, str]] = []
     names = [os.path.join(job.folder, f"split-{number:06d}-{b:03d}") for b in range(job.buckets)]
     outs = [open(name, "w", encoding="utf-8", errors="surrogatepass") for name in names]  # noqa: SIM115
+    key_of = get_format(job.fmt).queue_key
+    writers = [out.write for out in outs]
+    buckets = job.buckets
     try:
         for line in _lines_of(piece, errors):
-            key = queue_key(line, job.fmt)
-            bucket = zlib.crc32((key or line).encode("utf-8", "surrogatepass")) % job.buckets
-            outs[bucket].write(line + "\n")
+            key = key_of(line[:MAX_LINE])
+            bucket = zlib.crc32((key or line).encode("utf-8", "surrogatepass")) % buckets
+            writers[bucket](line + "\n")
     except STREAM_ERRORS as exc:
         errors.append((piece.path, str(exc) or type(exc).__name__))
     finally:
@@ -108,7 +113,8 @@ def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
         batch: list[bytes] = []
         for event in within(events_from_lines(lines, job.fmt, unparsed=unparsed),
                             job.since, job.until):
-            result.tally.add(event)
+            if job.tally:
+                result.tally.add(event)
             if job.json_lines:
                 batch.append(orjson.dumps(event.to_dict()))
                 if len(batch) >= 512:
@@ -167,9 +173,10 @@ def _pieces(path: str) -> list[_Piece]:
 def run_parallel(
     paths: list[str], fmt: str, jobs: int, *, since: datetime | None, until: datetime | None,
     json_out: IO[bytes] | None, unparsed_out: IO[str] | None,
-    on_error: Callable[[str, str], None],
+    on_error: Callable[[str, str], None], tally_events: bool = True,
 ) -> Tally:
-    """Read ``paths`` in ``jobs`` processes; JSON lines go to ``json_out`` when given."""
+    """Read ``paths`` in ``jobs`` processes; JSON lines go to ``json_out`` when given.
+    The tally counts events only when ``tally_events`` (it always counts unparsed lines)."""
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="smtp-explain-logs-") as folder:
         paths = [_spool_stdin(folder) if path == "-" else path for path in paths]
@@ -186,7 +193,7 @@ def run_parallel(
         with context.Pool(jobs) as pool:
             for number, (name, group) in enumerate(groups):
                 job = _Job(name, jobs, os.path.join(folder, f"g{number}"), since, until,
-                           json_out is not None, unparsed_out is not None)
+                           json_out is not None, unparsed_out is not None, tally_events)
                 os.mkdir(job.folder)
                 if name in CSV_FORMATS:
                     results = pool.imap(_read_whole, [(job, n, _Piece(p)) for n, p in enumerate(group)])
