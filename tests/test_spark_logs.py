@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -87,6 +88,15 @@ def test_other_formats_detected_and_equal_cli(spark: SparkSession, tmp_path: Pat
     expected, _ = _cli(path, tmp_path)
     assert {e["status"] for e in expected} >= {"sent", "bounced", "deferred"}
     assert detect_format(spark.read.text(str(path))) == name
+    events, _ = _spark_events(spark, path)
+    assert sorted(events, key=_key) == sorted(expected, key=_key)
+
+
+def test_compressed_log_equals_cli(spark: SparkSession, tmp_path: Path) -> None:
+    path = tmp_path / "mail.log.gz"
+    path.write_bytes(gzip.compress(postfix_log(seed=5, messages=30).text().encode()))
+    expected, _ = _cli(path, tmp_path)
+    assert expected
     events, _ = _spark_events(spark, path)
     assert sorted(events, key=_key) == sorted(expected, key=_key)
 
