@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench clean chromium java
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,24 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-test: $(VENV)/.installed-test lint chromium
+
+# The Spark tests need a Java 17+ runtime: Debian's, installed here when missing and we are root.
+JAVA_OK = java -XshowSettings:properties -version 2>&1 | grep -Eq 'java.specification.version = (1[7-9]|[2-9][0-9])'
+java:
+	@if ! $(JAVA_OK); then \
+	    if [ "$$(id -u)" -ne 0 ]; then \
+	        echo "make test: Spark tests need Java 17+ (not found) and only root can apt-get install default-jre-headless; install it and run again" >&2; exit 1; \
+	    fi; \
+	    mkdir -p /usr/share/man/man1; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
+	        || { echo "make test: apt-get could not install default-jre-headless (Java 17+ for the Spark tests)" >&2; exit 1; }; \
+	    $(JAVA_OK) || { echo "make test: Spark tests need Java 17+, and this system's default-jre-headless is older; install openjdk-17-jre-headless" >&2; exit 1; }; \
+	fi
+
+test: $(VENV)/.installed-test lint chromium java
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test java
 	$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/run.py
 

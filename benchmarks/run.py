@@ -17,6 +17,8 @@ STEPS = [
     ("Web API under load (200 clients, 60 s, asyncio clients)", ["web_load.py"]),
     ("Web API under load (200 clients, 60 s, wrk, 2 workers)",
      ["web_load.py", "--wrk", "--workers", "2"]),
+    ("Spark local[2] against --jobs 2", ["spark_vs_jobs.py", "--mails", "2000",
+                                         "--messages", "20000", "--rounds", "3"]),
 ]
 
 
