@@ -68,7 +68,7 @@ TEMPORARY = [
     ("450 4.2.0 <{r}>: Recipient address rejected: Greylisted, see http://postgrey.example/help", "onhold"),
     ("421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later", "toomanyconn"),
     ("452 4.2.2 The email account that you tried to reach is over quota.", "mailboxfull"),
-    ("421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address.", "speeding"),
+    ("421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address.", "badreputation"),  # rate-limited for the IP's unsolicited mail: its reputation
 ]
 CONNECT_FAIL = ("connect to {mx}[{ip}]:25: Connection refused", "networkerror")
 SUSPENDED = ("delivery temporarily suspended: connect to {mx}[{ip}]:25: Connection refused", "networkerror")

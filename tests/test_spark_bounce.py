@@ -72,9 +72,12 @@ def test_spark_rows_equal_cli_rows_and_problems(spark: SparkSession, tmp_path: P
     zero_byte = f"smtp-explain: {folder / 'broken-empty.eml'}: empty file"
     assert zero_byte in warnings
     warnings.remove(zero_byte)
-    assert len(warnings) == 1 and "blank.eml" in warnings[0]
+    # besides "no bounce found" notes for the mails that are no bounce (said, not lost)
+    lost = [w for w in warnings if not w.endswith(": no bounce found")]
+    assert len(lost) == 1 and "blank.eml" in lost[0]
     problems = [r for r in got if r[PROBLEM_FIELD] is not None]
-    assert [f"smtp-explain: {r['origin']}: {r[PROBLEM_FIELD]}" for r in problems] == warnings
+    assert sorted(f"smtp-explain: {r['origin']}: {r[PROBLEM_FIELD]}" for r in problems) == sorted(
+        warnings)
     assert all(r["recipient"] is None for r in problems)
 
 

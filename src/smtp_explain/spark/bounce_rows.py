@@ -20,7 +20,8 @@ from pyspark.sql import DataFrame
 from smtp_explain.model import BounceResult
 from smtp_explain.spark.arrow_columns import arrow_schema, batches, spark_schema
 
-_FIELDS = tuple((f.name, str(f.type)) for f in fields(BounceResult))
+# (a field that may be None, "str | None", is a nullable column of its type)
+_FIELDS = tuple((f.name, str(f.type).removesuffix(" | None")) for f in fields(BounceResult))
 
 BOUNCE_ARROW_SCHEMA: pa.Schema = arrow_schema(_FIELDS)
 """Arrow schema of a bounce row: the fields of BounceResult, in their order."""
