@@ -76,8 +76,9 @@ def test_spark_rows_equal_cli_rows_and_problems(spark: SparkSession, tmp_path: P
     lost = [w for w in warnings if not w.endswith(": no bounce found")]
     assert len(lost) == 1 and "blank.eml" in lost[0]
     problems = [r for r in got if r[PROBLEM_FIELD] is not None]
-    assert sorted(f"smtp-explain: {r['origin']}: {r[PROBLEM_FIELD]}" for r in problems) == sorted(
-        warnings)
+    said = [f"smtp-explain: {r['origin']}{'#' + str(r['mail_index']) if r['mail_index'] else ''}: "
+            f"{r[PROBLEM_FIELD]}" for r in problems]
+    assert sorted(said) == sorted(warnings)
     assert all(r["recipient"] is None for r in problems)
 
 
