@@ -27,3 +27,8 @@ def test_every_example_is_matched_and_gets_its_rules_reason(name: str, rule: dic
                                                            example: dict[str, str]) -> None:
     assert Searcher(rule["pattern"]).first(fold(example["text"])) >= 0, (name, rule["id"])
     assert explain(example["text"]).reason == rule["reason"], (name, rule["id"])
+
+
+def test_no_rule_ships_without_an_example() -> None:
+    bare = [f"{name}: {rule['id']}" for name, rule in RULES if not rule.get("examples")]
+    assert not bare, bare
