@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
+from smtp_explain.logs.formats import exchange, exim, o365, postfix, sendmail
 from smtp_explain.logs.formats.base import LogFormat, Reader, ReadOptions
-from smtp_explain.logs.formats.exchange import Exchange
-from smtp_explain.logs.formats.exim import Exim
-from smtp_explain.logs.formats.o365 import O365
-from smtp_explain.logs.formats.postfix import Postfix
-from smtp_explain.logs.formats.sendmail import Sendmail
 
 FORMATS: dict[str, LogFormat] = {
-    "postfix": Postfix(),
-    "exim": Exim(),
-    "sendmail": Sendmail(),
-    "exchange": Exchange(),
-    "o365": O365(),
+    module.FORMAT.name: module.FORMAT for module in (postfix, exim, sendmail, exchange, o365)
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,15 +27,15 @@ class Reader(Protocol):
     def finish(self) -> Iterable[LogEvent]: ...
 
 
-class LogFormat(Protocol):
+@dataclass(frozen=True, slots=True)
+class LogFormat:
+    """One log format: its name, how to recognise its lines, how to key a line by
+    queue id (or message id), and a reader for a whole log. Each format module
+    builds one from its own functions (``FORMAT``)."""
+
     name: str
-
-    def sniff(self, line: str) -> bool:
-        """True when the line is clearly of this format (used by auto-detection)."""
-        ...
-
-    def queue_key(self, line: str) -> str | None:
-        """The queue id (or message id) the line belongs to; None for a line on its own."""
-        ...
-
-    def reader(self, unparsed: Unparsed, options: ReadOptions) -> Reader: ...
+    # True when the line is clearly of this format (used by auto-detection)
+    sniff: Callable[[str], bool]
+    # the queue id (or message id) the line belongs to; None for a line on its own
+    queue_key: Callable[[str], str | None]
+    reader: Callable[[Unparsed, ReadOptions], Reader]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import ReadOptions
+from smtp_explain.logs.formats.base import LogFormat, ReadOptions
 from smtp_explain.logs.formats.csv_rows import RowJoiner, split_row
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -131,14 +131,4 @@ class ExchangeReader:
         return events
 
 
-class Exchange:
-    name = NAME
-
-    def sniff(self, line: str) -> bool:
-        return sniff(line)
-
-    def queue_key(self, line: str) -> str | None:
-        return queue_key(line)
-
-    def reader(self, unparsed: Unparsed, options: ReadOptions) -> ExchangeReader:
-        return ExchangeReader(unparsed, options)
+FORMAT = LogFormat(NAME, sniff, queue_key, ExchangeReader)

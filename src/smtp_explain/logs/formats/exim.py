@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, ReadOptions
+from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, LogFormat, ReadOptions
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -195,14 +195,4 @@ class EximReader:
         )]
 
 
-class Exim:
-    name = NAME
-
-    def sniff(self, line: str) -> bool:
-        return sniff(line)
-
-    def queue_key(self, line: str) -> str | None:
-        return queue_key(line)
-
-    def reader(self, unparsed: Unparsed, options: ReadOptions) -> EximReader:
-        return EximReader(unparsed, options)
+FORMAT = LogFormat(NAME, sniff, queue_key, EximReader)

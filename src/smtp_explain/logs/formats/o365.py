@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from smtp_explain.logs.event import LogEvent, Status
-from smtp_explain.logs.formats.base import ReadOptions
+from smtp_explain.logs.formats.base import LogFormat, ReadOptions
 from smtp_explain.logs.formats.csv_rows import RowJoiner, split_row
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -143,14 +143,4 @@ class O365Reader:
         return events
 
 
-class O365:
-    name = NAME
-
-    def sniff(self, line: str) -> bool:
-        return sniff(line)
-
-    def queue_key(self, line: str) -> str | None:
-        return queue_key(line)
-
-    def reader(self, unparsed: Unparsed, options: ReadOptions) -> O365Reader:
-        return O365Reader(unparsed, options)
+FORMAT = LogFormat(NAME, sniff, queue_key, O365Reader)

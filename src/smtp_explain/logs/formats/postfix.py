@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from smtp_explain.logs.clock import YearGuess, iso_from_rfc3339
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, ReadOptions
+from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, LogFormat, ReadOptions
 from smtp_explain.logs.outcome import number, outcome
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -296,14 +296,4 @@ class PostfixReader:
         )]
 
 
-class Postfix:
-    name = NAME
-
-    def sniff(self, line: str) -> bool:
-        return sniff(line)
-
-    def queue_key(self, line: str) -> str | None:
-        return queue_key(line)
-
-    def reader(self, unparsed: Unparsed, options: ReadOptions) -> PostfixReader:
-        return PostfixReader(unparsed, options)
+FORMAT = LogFormat(NAME, sniff, queue_key, PostfixReader)
