@@ -96,12 +96,20 @@ class Classifier:
 
     def classify(self, text: str, reply_code: str | None = None,
                  status: str | None = None, *, evidence: bool = True) -> Classification:
-        """The reason, with the provider, blocklist and evidence behind it (the matched
-        text of each piece of evidence only when ``evidence``: bulk rows skip it)."""
+        """The reason, with the provider, blocklist and evidence behind it; without
+        ``evidence`` (bulk rows) only what a verdict needs: reason, cause, blocklist."""
         folded = fold(text)
         hits = self.matcher.scan(folded)
         reason, best, source = self._decide(hits, reply_code, status)
         rules = self._rules
+        rule_provider = rules[best].provider if source == "rule" else None
+        cause = rules[best].cause if source == "rule" else None
+        audience = ("mail-program" if self._program_rules and not self._program_rules.isdisjoint(hits)
+                    else None)
+        if not evidence:  # bulk rows: the reason and what decides the cause, nothing more
+            blocklists = [i for i in hits if rules[i].kind == "blocklist"]
+            return Classification(reason, (), None, rules[min(blocklists)].id if blocklists else None,
+                                  cause, audience, rule_provider)
         provider_hit = blocklist_hit = -1
         for index in hits:  # the first (lowest index) of each kind
             kind = rules[index].kind
@@ -110,7 +118,7 @@ class Classifier:
             elif kind == "blocklist" and (blocklist_hit < 0 or index < blocklist_hit):
                 blocklist_hit = index
         found: list[Evidence] = []
-        matched = self.matcher.find if evidence else (lambda _index, _text: "")
+        matched = self.matcher.find
         if source == "rule":
             rule = rules[best]
             found.append(Evidence(rule.kind, rule.id, matched(best, folded)))
@@ -125,10 +133,6 @@ class Classifier:
         if provider is None and best >= 0:
             provider = rules[best].provider
         blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
-        cause = rules[best].cause if source == "rule" else None
-        audience = ("mail-program" if self._program_rules and not self._program_rules.isdisjoint(hits)
-                    else None)
-        rule_provider = rules[best].provider if source == "rule" else None
         return Classification(reason, tuple(found), provider, blocklist, cause, audience,
                               rule_provider)
 

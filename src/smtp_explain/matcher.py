@@ -159,11 +159,13 @@ class Matcher:
         self.raw_match: Callable[[bytes], list[int] | None] = (
             self._match_windowed if self._windowed else set_match)
         self._set_match = set_match
-        self._windowed_ids = frozenset(self._windowed)
+        # set entries that need the second phase: windowed rules' first and second phrases
+        self._two_phase_ids = frozenset(self._windowed) | frozenset(
+            tail for tail, _, _ in self._windowed.values())
 
     def _match_windowed(self, data: bytes) -> list[int] | None:
         found = self._set_match(data)
-        if not found or (self._windowed_ids.isdisjoint(found) and max(found) < self._count):
+        if not found or self._two_phase_ids.isdisjoint(found):
             return found
         present = set(found)
         out = []

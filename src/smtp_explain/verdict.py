@@ -89,10 +89,15 @@ def _program_signs() -> Searcher:
 def decide_cause(result: Classification, reason: str) -> str | None:
     """The finer cause: the deciding rule's, else the named blocklist's, else the one
     the reason always implies; only a cause that refines this reason."""
+    return _cause(result.cause, result.blocklist, reason)
+
+
+@cache  # a handful of combinations recur across a whole batch
+def _cause(rule_cause: str | None, blocklist: str | None, reason: str) -> str | None:
     causes = catalog.facts("causes")["causes"]
-    candidates = [result.cause]
-    if result.blocklist:
-        candidates.append(catalog.facts("blocklists")["blocklists"][result.blocklist].get("cause"))
+    candidates = [rule_cause]
+    if blocklist:
+        candidates.append(catalog.facts("blocklists")["blocklists"][blocklist].get("cause"))
     candidates.append(catalog.facts("reasons")["reasons"][reason].get("default_cause"))
     for cause in candidates:
         if cause and reason in causes.get(cause, {}).get("reasons", ()):

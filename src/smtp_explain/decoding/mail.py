@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar, overload
 
+from smtp_explain.decoding import signs
 from smtp_explain.decoding.mime import (
     Part,
     content_type_of,
@@ -170,8 +171,6 @@ def forwarded_bounce(root: Part) -> bytes | None:
     a plain-text bounce from an unusual sender attaches the original that bounced,
     and that original may come from a list's "bounces@" address.
     """
-    from smtp_explain.decoding import signs  # (loads the knowledge only when needed)
-
     # Cheapest signs first: most bounces say so in their headers, and need no walk.
     if root.content_type == "multipart/report":
         return None

@@ -13,6 +13,7 @@ import binascii
 import codecs
 import quopri
 import re
+from functools import lru_cache
 
 from smtp_explain.untrusted import safe_text
 
@@ -48,6 +49,7 @@ def normalize_newlines(data: bytes) -> bytes:
 _NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape",
                            "undefined", "palmos", "mbcs", "oem"})
 _LABEL = re.compile(r"[a-z0-9][a-z0-9_.:+-]{0,39}")
+@lru_cache(maxsize=256)  # a mail's parts and encoded words repeat a few labels
 def charset_codec(charset: str | None) -> str:
     """The codec for a declared charset label; "utf-8" when the label is missing,
     malformed (NULs, control characters, junk) or names no text encoding."""
