@@ -13,7 +13,7 @@ import lzma
 import os
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO
 
 CHUNK = 1 << 20
@@ -56,13 +56,11 @@ def is_compressed(path: str) -> bool:
     return any(head.startswith(magic) for magic, _ in _MAGIC)
 
 
-def split_lines(read: Callable[[int], bytes]) -> Iterator[str]:
-    """Text lines from a ``read`` function."""
+def _whole_lines(chunks: Iterable[bytes]) -> Generator[str, None, bytes]:
+    """The complete lines of a stream of byte chunks, as text; returns what is left
+    after the last newline (a line longer than MAX_LINE is cut there)."""
     carry = b""
-    while True:
-        chunk = read(CHUNK)
-        if not chunk:
-            break
+    for chunk in chunks:
         cut = chunk.rfind(b"\n")
         if cut < 0:
             carry = (carry + chunk)[:MAX_LINE]
@@ -70,6 +68,12 @@ def split_lines(read: Callable[[int], bytes]) -> Iterator[str]:
         block = carry + chunk[:cut]
         carry = chunk[cut + 1:]
         yield from block.decode("utf-8", errors="replace").split("\n")
+    return carry
+
+
+def split_lines(read: Callable[[int], bytes]) -> Iterator[str]:
+    """Text lines from a ``read`` function."""
+    carry = yield from _whole_lines(iter(lambda: read(CHUNK), b""))
     if carry:
         yield carry.decode("utf-8", errors="replace")
 
@@ -102,19 +106,17 @@ def read_range(path: str, start: int, end: int) -> Iterator[str]:
             if raw.read(1) != b"\n":
                 raw.readline()  # the line that began before start belongs to the range before
         left = end - raw.tell()
-        carry = b""
-        while left > 0:
-            chunk = raw.read(min(CHUNK, left))
-            if not chunk:
-                break
-            left -= len(chunk)
-            cut = chunk.rfind(b"\n")
-            if cut < 0:
-                carry = (carry + chunk)[:MAX_LINE]
-                continue
-            block = carry + chunk[:cut]
-            carry = chunk[cut + 1:]
-            yield from block.decode("utf-8", errors="replace").split("\n")
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal left
+            while left > 0:
+                chunk = raw.read(min(CHUNK, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                yield chunk
+
+        carry = yield from _whole_lines(chunks())
         if carry:  # a line that began before end: read it to its end
             carry = (carry + raw.readline(MAX_LINE)).rstrip(b"\n")
             yield carry.decode("utf-8", errors="replace")
