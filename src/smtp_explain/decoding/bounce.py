@@ -66,11 +66,15 @@ def _pseudo() -> dict[str, dict[str, str]]:
     return catalog.facts("pseudo_status")
 
 
+@cache
+def _pseudo_codes() -> frozenset[str]:
+    return frozenset(code for table in _pseudo().values() for code in table.values())
+
+
 def _is_pseudo(status: str) -> bool:
-    """A status this tool made up because the bounce stated none (X.0.9xx, see
+    """A status this tool made up because the bounce stated none (one of the codes of
     knowledge/pseudo_status.toml)."""
-    parts = status.split(".")
-    return len(parts) == 3 and parts[1] == "0" and len(parts[2]) == 3 and parts[2][0] == "9"
+    return status in _pseudo_codes()
 
 
 def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
