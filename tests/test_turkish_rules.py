@@ -36,7 +36,7 @@ def test_expansion_spells_out_the_letters_that_vary() -> None:
 FAMILIES = [
     ("networkerror", ["SMTP sunucusuna bağlanılamıyor", "smtp sunucusuna baglanilamadi",
                       "Sunucuya bağlanamadım", "BAĞLANTI REDDEDİLDİ", "Sunucu bulunamıyor",
-                      "ana makine adı çözümlenemedi"]),
+                      "ana makine adı çözümlenemedi", "SMTP sunucusu bulunamadı"]),
     ("networkerror", ["Bağlantı koptu", "baglanti kesildi", "Bağlantı karşı taraftan kesildi",
                       "zaman aşımına uğradı", "ZAMAN AŞIMI", "zaman asimi hatasi",
                       "Sunucu yanıt vermiyor"]),
@@ -44,7 +44,8 @@ FAMILIES = [
                        "kimlik dogrulama basarisiz", "Kimlik doğrulanamıyor",
                        "şifre yanlış", "Şifreniz hatalı", "parolası geçersiz",
                        "kullanıcı adı veya şifre hatalı", "Kimlik bilgileri geçersiz",
-                       "giriş başarısız"]),
+                       "giriş başarısız", "Yanlış şifre", "Hatalı kullanıcı adı veya şifre",
+                       "GEÇERSİZ KULLANICI ADI", "Şifreniz doğru değil"]),
     ("failedstarttls", ["SSL hatası", "TLS el sıkışması başarısız",
                         "Sertifika doğrulanamadı", "sertifikanın süresi dolmuş",
                         "sunucu STARTTLS desteklemiyor"]),
@@ -78,3 +79,9 @@ def test_a_server_reply_quoted_in_a_turkish_sentence_still_decides() -> None:
               "address rejected: User unknown in virtual mailbox table")
     assert explain(quoted).reason == "userunknown"
     assert explain("SMTP sorunu (535): Kimlik doğrulama başarısız").reply_code == "535"
+
+
+def test_an_invalid_user_name_is_a_login_problem_an_invalid_user_is_an_address() -> None:
+    assert explain("Geçersiz kullanıcı adı veya parola").reason == "securityerror"
+    assert explain("550 Geçersiz kullanıcı").reason == "userunknown"
+    assert explain("550 Geçersiz kullanıcı adresi").reason == "userunknown"
