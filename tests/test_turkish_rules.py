@@ -85,3 +85,27 @@ def test_an_invalid_user_name_is_a_login_problem_an_invalid_user_is_an_address()
     assert explain("Geçersiz kullanıcı adı veya parola").reason == "securityerror"
     assert explain("550 Geçersiz kullanıcı").reason == "userunknown"
     assert explain("550 Geçersiz kullanıcı adresi").reason == "userunknown"
+
+
+# A Turkish rendering of an SMTP reply text (RFC 5321, RFC 4954) gets the reason its
+# English original gets: the language does not change what the server said.
+RFC_PAIRS = [
+    ("Syntax error, command unrecognized", "Sözdizimi hatası, komut tanınmadı"),
+    ("Command parameter not implemented", "Komut parametresi uygulanmadı"),
+    ("Requested action aborted: local error in processing",
+     "İstenen eylem iptal edildi: işlemde yerel hata"),
+    ("Requested action not taken: insufficient system storage",
+     "İstenen eylem gerçekleştirilmedi: yetersiz sistem depolaması"),
+    ("User not local; please try <forward-path>", "Kullanıcı yerel değil; lütfen <forward-path> deneyin"),
+    ("Authentication mechanism is too weak", "Kimlik doğrulama mekanizması çok zayıf"),
+    ("Encryption required for requested authentication mechanism",
+     "İstenen kimlik doğrulama mekanizması için şifreleme gerekli"),
+    ("A password transition is needed", "Bir parola geçişi gerekli"),
+    ("Temporary authentication failure", "Geçici kimlik doğrulama hatası"),
+    ("Must issue a STARTTLS command first", "Önce STARTTLS komutu verilmelidir"),
+]
+
+
+@pytest.mark.parametrize(("english", "turkish"), RFC_PAIRS, ids=[e for e, _ in RFC_PAIRS])
+def test_a_turkish_reply_text_gets_its_english_originals_reason(english: str, turkish: str) -> None:
+    assert explain(turkish).reason == explain(english).reason != "undefined"
