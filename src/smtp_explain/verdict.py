@@ -32,7 +32,7 @@ from smtp_explain.model import CLASS_BY_DIGIT, Classification, Evidence, ReplyCl
 AUDIENCE_PROGRAM, AUDIENCE_SENDER, AUDIENCE_ADMIN = "mail-program", "sender", "admin"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read-only by convention; not frozen for speed (see BounceResult)
 class Verdict:
     """What a text (or a bounced recipient) means, before any wording."""
 
