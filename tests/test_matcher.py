@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smtp_explain.matcher import Matcher, Searcher, fold, split_window
+from smtp_explain.matcher import UNICODE_SPACE_CODES, Matcher, Searcher, fold, split_window
 from smtp_explain.rules import Rule, builtin_rules
 
 WINDOWED = [r for r in builtin_rules() if split_window(r.pattern)]
@@ -55,3 +55,10 @@ def test_adversarial_text_is_still_classified() -> None:
     text = " ".join(["address not found", "5.7.28", "has been blocked", "does not exist",
                      "after mail from:<a@b>", "is", "(x)"] * 20000)
     assert MATCHER.scan(fold(text)) == []
+
+
+def test_listed_unicode_spaces_are_all_that_str_split_cuts_at() -> None:
+    scanned = tuple(code for code in range(128, 0x110000) if chr(code).isspace())
+    assert scanned == UNICODE_SPACE_CODES
+    long_text = ("a\u3000b\u00a0c\u2009d " * 300).upper()
+    assert fold(long_text) == " ".join(long_text.lower().split())

@@ -52,8 +52,12 @@ def fold(text: str) -> str:
 
 
 _ASCII_SPACES = bytes(32 if b < 128 and chr(b).isspace() else b for b in range(256))
-_UNICODE_SPACES = tuple(chr(code).encode("utf-8") for code in range(128, 0x110000)
-                        if chr(code).isspace())
+# The non-ASCII characters str.isspace() accepts (Unicode White_Space and the
+# bidi separators), listed rather than found by a scan of all 1.1 million code points
+# at import (a test checks the list against that scan).
+UNICODE_SPACE_CODES = (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
+                       0x205F, 0x3000)
+_UNICODE_SPACES = tuple(chr(code).encode("utf-8") for code in UNICODE_SPACE_CODES)
 
 
 MIN_WINDOW = 8  # a counted gap this wide or wider is matched in two phases
