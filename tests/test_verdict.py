@@ -104,8 +104,9 @@ ROWS = list(decode(CORPUS))
 
 def test_explain_and_decode_read_a_text_alike() -> None:
     """The two entry points share one verdict: the bounce path given only a row's text
-    and codes reaches explain()'s reason (a delay and an unclassified error get their
-    bounce-only names, expired and onhold)."""
+    and codes reaches explain()'s reason (a delay, a connection that timed out until
+    the MTA gave up, and an unclassified error get their bounce-only names, expired,
+    expired and onhold)."""
     classifier = get_classifier()
     for row in ROWS:
         if not row.diagnostic.strip() or row.reason in ("delivered", "feedback", "vacation"):
@@ -116,6 +117,9 @@ def test_explain_and_decode_read_a_text_alike() -> None:
         expected = {"undefined": "onhold"}.get(d.reason, d.reason)
         if row_alone.reply_class == "temporary" and d.reason == "undefined":
             expected = "onhold"
+        permanent = "5" in ((d.reply_code or "")[:1], (d.status or "")[:1])
+        if d.reason == "networkerror" and "timed out" in text.lower() and not permanent:
+            expected = "expired"
         assert row_alone.reason == expected, (row.origin, text[:120])
         assert judge(text, d.reply_code, d.status, classifier).reason == d.reason
 
@@ -126,6 +130,19 @@ def test_rows_and_their_explanations_never_disagree() -> None:
         assert (d.reason, d.cause) == (row.reason, row.cause), row.origin
         if row.reason not in ("delivered", "feedback", "vacation"):
             assert d.hard_bounce == row.hard_bounce, row.origin
+
+
+def test_a_timeout_is_a_network_error_until_the_mta_gives_up() -> None:
+    text = "connect to mx.example.org[192.0.2.7]:25: Connection timed out"
+    assert explain(text).reason == "networkerror"
+    classifier = get_classifier()
+    assert judge_row(text, "", "4.4.1", classifier, action="failed").reason == "expired"
+    assert judge_row("lost connection with mx.example.org[192.0.2.7] while receiving the "
+                     "initial server greeting", "", "4.4.2", classifier,
+                     action="failed").reason == "networkerror"
+    # a server's permanent answer is its own verdict, not the MTA giving up
+    assert judge_row("550 5.4.0 Connection timed out", "550", "5.4.0", classifier,
+                     action="failed").reason == "networkerror"
 
 
 def test_layout_stated_reasons_stay_few() -> None:
@@ -155,3 +172,12 @@ def test_server_software_is_not_called_a_provider() -> None:
     labels = catalog.texts("tr", "web")["labels"]
     assert f"{labels['provider_kind_mta']}: Postfix" in page
     assert f"{labels['provider']}: Postfix" not in page
+
+
+def test_log_events_read_a_timeout_as_bounces_do() -> None:
+    from smtp_explain.logs.verdict import verdict_for
+
+    text = "connect to mx.example.org[192.0.2.7]:25: Connection timed out"
+    assert verdict_for("deferred", text).reason == "networkerror"  # still being retried
+    assert verdict_for("expired", text).reason == "expired"  # the MTA gave up
+    assert verdict_for("expired", "550 5.1.1 <a@example.org>: user unknown").reason == "userunknown"

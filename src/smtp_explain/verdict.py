@@ -10,7 +10,9 @@ in this order (tests/test_verdict.py holds the table of conflicts):
 3. the basic reply code, when it implies exactly one reason;
 4. for a bounce row only, what the layout itself states: a format module's own
    reading (an auto-reply, a feedback report, a delivery notice), a delay still
-   being retried (``expired``), an error nobody classified (``onhold``).
+   being retried (``expired``), a network failure reported when the MTA gave up
+   retrying (``expired``, see gave_up_retrying), an error nobody classified
+   (``onhold``).
 
 The SMTP stage breaks one tie: "user unknown" said to DATA (by the text itself,
 "... in reply to end of DATA command", or by the bounce's layout), when the
@@ -194,4 +196,17 @@ def judge_row(text: str, reply_code: str, status: str, classifier: Classifier, *
     else:
         reason = stage_tie_break(result, find_status(text) or status or None,
                                  command or find_command(text) or "", relayed)
+        reason = gave_up_retrying(reason, text, reply_code, status)
     return _verdict(text, result, reason, reply_class, reply_code or None, AUDIENCE_SENDER)
+
+
+def gave_up_retrying(reason: str, text: str, reply_code: str | None, status: str | None) -> str:
+    """A reason's meaning in a bounce, where the MTA gave up retrying: a connection
+    that timed out, reported with no permanent code from a server, means the message
+    expired (knowledge/reasons.toml ``in_bounce_when_timed_out``)."""
+    entry = catalog.facts("reasons")["reasons"][reason]
+    final = entry.get("in_bounce_when_timed_out")
+    if not final or (reply_code or "")[:1] == "5" or (status or "")[:1] == "5":
+        return reason
+    lower = text.lower()
+    return final if any(word in lower for word in entry["timed_out_words"]) else reason

@@ -22,9 +22,11 @@ from functools import cache, lru_cache
 
 from smtp_explain import catalog
 from smtp_explain.explanation import decide_hard_bounce, explain
+from smtp_explain.verdict import gave_up_retrying
 
 UNDEFINED = "undefined"
 MAX_TEXT = 4096
+GAVE_UP = frozenset(("expired", "bounced"))  # event statuses that end the retrying
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,11 @@ def verdict_for(status: str, text: str | None) -> Verdict:
     """The verdict of an event of ``status`` whose reply (or last reply) is ``text``."""
     found = judge(text) if text else None
     if found is not None and found.reason != UNDEFINED:
+        if status in GAVE_UP and text:  # the MTA stopped retrying: see gave_up_retrying
+            final = gave_up_retrying(found.reason, text, found.reply_code, found.status_code)
+            if final != found.reason:
+                return Verdict(final, None, decide_hard_bounce(final, "permanent"),
+                               found.reply_code, found.status_code)
         return found
     fallback = _fallbacks()["reason_when_unexplained"].get(status, UNDEFINED)
     reply_class = _fallbacks()["reply_class_of_status"].get(status, "unknown")
