@@ -7,7 +7,9 @@ addresses a paragraph names, and the error text that goes with each one.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from smtp_explain import catalog
 from smtp_explain.decoding import signs
 from smtp_explain.decoding.mail import (
     Delivery,
@@ -134,7 +136,6 @@ def fill_from_body(mail: Mail, found: list[Delivery]) -> None:
 # Shared by the format modules that quote SMTP dialogues.
 ADDRESS = r"[^\s<>@()\[\]]{1,64}@[\w.-]{1,255}"
 REPLY_HEAD = re.compile(r"([245]\d\d)([ -])(?:([245]\.\d{1,3}\.\d{1,3}) )?")
-_QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
 
 
 def strip_continuations(text: str) -> str:
@@ -166,11 +167,21 @@ def local_program_failed(delivery: Delivery) -> bool:
     return delivery.diagnostic_type.upper() == "X-UNIX"
 
 
+@cache
+def _local_program() -> tuple[str, re.Pattern[str]]:
+    """The reason of a failed local program and its exception words, compiled once
+    (knowledge/format_codes.toml [local_program])."""
+    table = catalog.format_table("local_program")
+    words = "|".join(re.escape(word) for word in table["unless_words"])
+    return str(table["reason"]), re.compile(f"(?i){words}")
+
+
 def local_program_reason(delivery: Delivery) -> str:
     """A failed local delivery program is a mailer error, unless it reports a full mailbox."""
-    if not local_program_failed(delivery) or _QUOTA.search(delivery.diagnostic):
+    if not local_program_failed(delivery):
         return ""
-    return "mailererror"
+    reason, unless = _local_program()
+    return "" if unless.search(delivery.diagnostic) else reason
 
 
 def leaf_text(mail: Mail) -> str:

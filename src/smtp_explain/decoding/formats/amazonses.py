@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
+from smtp_explain import catalog
 from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, typed_value
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, fill_from_body
@@ -30,21 +32,18 @@ HINTS = ("amazonses", "sns.amazonaws.com", "x-amz-sns-message-id:", "x-ses-outgo
          "=?")  # "=?": From may be RFC 2047-encoded
 
 _JSON_KEYS = ('"notificationType"', '"eventType"', '\\"notificationType\\"', '\\"eventType\\"')
-# SES's subtypes that name the reason outright ("General"/"Undetermined" do not).
-_SUBTYPE_REASON = {
-    "suppressed": "suppressed",
-    "onaccountsuppressionlist": "suppressed",
-    "mailboxfull": "mailboxfull",
-    "messagetoolarge": "mesgtoobig",
-    "contentrejected": "contenterror",
-    "attachmentrejected": "contenterror",
-    "spamdetected": "spamdetected",
-}
 # 5.1.0 - Unknown address error 550-'5.7.1 <...>... Access denied'
 _QUOTED_REPLY = re.compile(r"\b([245]\d\d)[- ]'([245]\.\d{1,3}\.\d{1,3})\b([^']{0,1000})'")
 # ...unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
 _BRACKET_REPLY = re.compile(r"<([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})\b([^<>]{0,1000})>\s*$")
 _MAX_JSON = 1 << 20
+
+
+@cache
+def _subtype_reasons() -> dict[str, str]:
+    """SES's subtypes that name the reason outright ("General"/"Undetermined" do not):
+    knowledge/format_codes.toml [amazonses.codes], keyed in lower case."""
+    return {key.lower(): reason for key, reason in catalog.format_table(NAME)["codes"].items()}
 
 
 def _is_ses(mail: Mail) -> bool:
@@ -172,7 +171,7 @@ def _recipient_entry(entry: object, report: dict[str, Any], action: str, subtype
         remote_host=_str(item.get("remoteMtaIp")),
         reporting_mta=typed_value(_str(report.get("reportingMTA")))[1],
         timestamp=_str(report.get("timestamp")),
-        reason=_SUBTYPE_REASON.get(subtype.lower(), ""),
+        reason=_subtype_reasons().get(subtype.lower(), ""),
     )
     unwrap_reply(delivery)
     return delivery

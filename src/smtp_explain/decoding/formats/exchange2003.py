@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from smtp_explain import catalog
 from smtp_explain.decoding.mail import Delivery, Mail, recipient_in, relayed_by_gateway
 from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
 
@@ -44,13 +45,8 @@ _DIRECTORY_LINE = re.compile(r"(?i)^[ \t]*((?:/o=|c=)[^\n]{1,400}?) on (.{5,60})
 _CODE = re.compile(r"\(([0-9A-F]{8})\)")
 _MTS_ID = re.compile(r"(?i)^the mts-id of the original message is:")
 
-# Exchange error codes (MSEXCH:IMS/IMC "(xxxxxxxx)") that name one cause.
-CODES = {
-    "000C05A6": "userunknown",  # Unknown Recipient
-    "00120270": "networkerror",  # Too many hops (mail loop)
-    "00050311": "contenterror",  # Conversion to Internet format failed
-    "000502CC": "contenterror",  # Conversion to Internet format failed
-}
+# Exchange error codes (MSEXCH:IMS/IMC "(xxxxxxxx)") that name one cause:
+# knowledge/format_codes.toml [exchange2003.codes].
 
 
 def match(mail: Mail) -> bool:
@@ -105,5 +101,5 @@ def _finish(out: list[Delivery], errors: list[str]) -> None:
     out[-1].diagnostic = text
     out[-1].diagnostic_type = "X-Exchange" if "MSEXCH:" in text.upper() else ""
     code = _CODE.search(text)
-    if code and code.group(1) in CODES:
-        out[-1].reason = CODES[code.group(1)]
+    if code:
+        out[-1].reason = catalog.format_table(NAME)["codes"].get(code.group(1), "")
