@@ -29,7 +29,8 @@ import re
 
 from smtp_explain import catalog
 from smtp_explain.decoding.mail import Delivery, Mail, recipient_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "exchange2003"
 ORDER = 320
@@ -38,7 +39,7 @@ HINTS = ("internet mail service (5.", "exchange server internet mail connector",
          "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _MARKERS = ("did not reach the following recipient", "following recipient(s) could not be reached")
-_RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS})>? on (.{{5,60}})$")
+_RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS_SHAPE})>? on (.{{5,60}})$")
 # A recipient with no SMTP address: its X.400 O/R address or directory name
 # ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob; on ...", "/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB on ...").
 _DIRECTORY_LINE = re.compile(r"(?i)^[ \t]*((?:/o=|c=)[^\n]{1,400}?) on (.{5,60})$")
