@@ -36,8 +36,10 @@ STATUS = re.compile(rf"{STATUS_SHAPE}(?!\d|\.\d)")
 REPLY_TOKEN = re.compile(rf"{REPLY_SHAPE}(?![\d.])")
 ADDRESS = re.compile(rf"(?<![{_ATEXT}]){ADDRESS_SHAPE}")
 # The head of a reply line: "550 ", "550-5.7.1 " (groups: code, separator, status).
-REPLY_HEAD = re.compile(rf"([245]\d\d)([ -])(?:({STATUS_SHAPE}) )?")
+REPLY_HEAD = re.compile(rf"({REPLY_SHAPE})([ -])(?:({STATUS_SHAPE}) )?")
 
+# A reply code in a diagnostic field: followed by a space, a hyphen or the end.
+_REPLY_IN_DIAGNOSTIC = re.compile(rf"({REPLY_SHAPE})(?:[ -]|$)")
 # The candidate is directly followed by an enhanced status code: the strongest sign.
 _STATUS_AFTER = re.compile(rf"[ -]+{STATUS_SHAPE}(?!\d|\.\d)")
 # Words that introduce a code ("Error 421", "said: 550", "Hata kodu 550").
@@ -141,28 +143,22 @@ def first_error_code(text: str) -> str:
     replies are never the answer.
     """
     first = ""
-    for found in REPLY_TOKEN.finditer(text):
-        start, end = found.span()
-        code = found.group()
-        if code[0] == "3" or (start and text[start - 1] in "0123456789.-"):
+    for found in _REPLY_IN_DIAGNOSTIC.finditer(text):
+        start = found.start()
+        if start and text[start - 1] in "0123456789.-":
             continue
-        after = text[end:end + 1]
-        if after not in (" ", "-", "") and (after != "\n" or end + 1 != len(text)):
-            continue
-        if code[0] != "2":
+        code = found.group(1)
+        if code[0] == "2":
+            first = first or code
+        elif code[0] != "3":
             return code
-        first = first or code
     return first
 
 
 @lru_cache(maxsize=64)
 def find_status(text: str, reply_code: str = "") -> str:
-    """The enhanced status code of a text, or "": the whole text when it is one,
-    else the first one whose class agrees with ``reply_code`` (when given), else
-    the first one."""
-    alone = text.strip()
-    if STATUS.fullmatch(alone):
-        return _normal_status(alone)
+    """The enhanced status code of a text, or "": the first one whose class agrees
+    with ``reply_code`` (when given), else the first one."""
     first = ""
     for found in STATUS.finditer(text):
         if found.start() and text[found.start() - 1] in _NUMBER_CHARS:
