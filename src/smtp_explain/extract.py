@@ -1,8 +1,13 @@
-"""Read the facts out of what people paste: codes, command, host, addresses.
+"""The one fact extractor: codes, command, host and addresses, for every path.
 
-Handles bare codes ("550", "5.7.26", "Error 421"), reply lines, multi-line
-replies ("550-5.7.1 ..."), replies quoted by mail clients (Outlook,
-Thunderbird, Apple Mail) and MTA log texts (Postfix, Exim, Sendmail).
+Pasted text (``extract``: bare codes "550", "5.7.26", "Error 421", reply lines,
+multi-line replies "550-5.7.1 ...", replies quoted by mail clients and MTA log
+texts) and bounces (DSN fields, the format modules, the verdict) read facts
+with the finders here and nowhere else. Each shape is spelled once
+(``STATUS_SHAPE``, ``REPLY_SHAPE``, ``ADDRESS_SHAPE``); format modules embed
+these in their own line-layout patterns. A reply code is read by one of two
+policies: ``ranked_reply_code`` for text of unknown shape, ``first_error_code``
+for a field known to hold a server's reply.
 
 Every pattern here is simple enough to run in linear time: no nested
 quantifiers, no alternations that can overlap under a quantifier.
