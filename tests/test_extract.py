@@ -150,6 +150,7 @@ def test_dsn_fields_use_the_diagnostic_policy() -> None:
     [
         ("5.7.26", "", "5.7.26"),
         (" 5.01.001 ", "", "5.1.1"),                                # normalized
+        ("550 5.\u0661.\u0661 x", "", "5.1.1"),                     # other digits too
         ("550 5.1.1 User unknown", "550", "5.1.1"),
         ("4.4.1 timed out, then 550 5.1.1 unknown", "550", "5.1.1"),  # class agrees with 550
         ("4.4.1 timed out, then 550 5.1.1 unknown", "", "4.4.1"),     # no code: the first

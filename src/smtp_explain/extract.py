@@ -94,7 +94,10 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def _normal_status(found: str) -> str:
-    """'5.01.1' -> '5.1.1'."""
+    """'5.01.1' -> '5.1.1' (only a number with a leading zero, or non-ASCII digits, can
+    be written two ways)."""
+    if "0" not in found and found.isascii():
+        return found
     klass, subject, detail = found.split(".")
     return f"{klass}.{int(subject)}.{int(detail)}"
 
