@@ -336,11 +336,11 @@ def test_any_diagnostic_type_name_is_split_off() -> None:
 
 
 def test_error_reply_code_wins_over_an_earlier_greeting() -> None:
-    from smtp_explain.decoding.dsn import find_reply_code
+    from smtp_explain.extract import first_error_code
 
-    assert find_reply_code("refused to talk to me: 220-mx 421 4.2.1 Service refused") == "421"
-    assert find_reply_code("250 2.0.0 Ok: queued as 1234") == "250"
-    assert find_reply_code("no code here") == ""
+    assert first_error_code("refused to talk to me: 220-mx 421 4.2.1 Service refused") == "421"
+    assert first_error_code("250 2.0.0 Ok: queued as 1234") == "250"
+    assert first_error_code("no code here") == ""
 
 
 def test_workers_read_small_files_themselves(tmp_path: Path,

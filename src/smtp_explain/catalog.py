@@ -121,6 +121,16 @@ def facts(name: str) -> dict[str, Any]:
 
 
 @cache
+def format_table(name: str) -> dict[str, Any]:
+    """One bounce format's table of ``format_codes.toml``: the codes it states and the
+    reasons they name (``codes``), or a ``reason`` with its words (``unless_words``)."""
+    table = facts("format_codes").get(name)
+    if not isinstance(table, dict):
+        raise KnowledgeError(f"format_codes.toml has no table {name!r}")
+    return table
+
+
+@cache
 def texts(lang: str, name: str) -> dict[str, Any]:
     """The texts of one fact file (or ``structure``/``ui``) in one language."""
     if lang not in languages():

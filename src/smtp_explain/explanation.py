@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from smtp_explain import catalog
 from smtp_explain.classify import UNDEFINED, get_classifier, status_key
-from smtp_explain.extract import extract
+from smtp_explain.extract import extract, normalize_code
 from smtp_explain.model import (
     CLASS_BY_DIGIT,
     Blocklist,
@@ -43,8 +43,6 @@ MAX_INPUT_ECHO = 4096
 # CLI (standard input), the web and the API all stop here, so the work per text is
 # bounded (~0.1 s for the worst 1 MB).
 MAX_TEXT = 1 << 20
-_REPLY_SHAPE = re.compile(r"[1-5]\d\d")
-_STATUS_SHAPE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
 
 
 def _steps(entry: dict[str, Any]) -> NextSteps:
@@ -259,18 +257,6 @@ def localize(text: str, facts: Facts, verdict: Verdict, lang: str) -> Diagnosis:
         audience=verdict.audience,
         reason_name=catalog.reason_name(lang, reason),
     )
-
-
-def normalize_code(code: str) -> tuple[str, str] | None:
-    """('reply', '550') or ('status', '5.7.26') for a code-shaped string, else None."""
-    code = code.strip()
-    if _REPLY_SHAPE.fullmatch(code):
-        return "reply", code
-    found = _STATUS_SHAPE.fullmatch(code.upper().replace("X", "5", 1) if code[:1] in "xX" else code)
-    if found:
-        klass = code[0].upper() if code[:1] in "xX" else found.group(1)
-        return "status", f"{klass}.{int(found.group(2))}.{int(found.group(3))}"
-    return None
 
 
 def lookup(code: str, lang: str = "en") -> CodeInfo:

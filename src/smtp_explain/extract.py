@@ -1,8 +1,13 @@
-"""Read the facts out of what people paste: codes, command, host, addresses.
+"""The one fact extractor: codes, command, host and addresses, for every path.
 
-Handles bare codes ("550", "5.7.26", "Error 421"), reply lines, multi-line
-replies ("550-5.7.1 ..."), replies quoted by mail clients (Outlook,
-Thunderbird, Apple Mail) and MTA log texts (Postfix, Exim, Sendmail).
+Pasted text (``extract``: bare codes "550", "5.7.26", "Error 421", reply lines,
+multi-line replies "550-5.7.1 ...", replies quoted by mail clients and MTA log
+texts) and bounces (DSN fields, the format modules, the verdict) read facts
+with the finders here and nowhere else. Each shape is spelled once
+(``STATUS_SHAPE``, ``REPLY_SHAPE``, ``ADDRESS_SHAPE``); format modules embed
+these in their own line-layout patterns. A reply code is read by one of two
+policies: ``ranked_reply_code`` for text of unknown shape, ``first_error_code``
+for a field known to hold a server's reply.
 
 Every pattern here is simple enough to run in linear time: no nested
 quantifiers, no alternations that can overlap under a quantifier.
@@ -15,17 +20,33 @@ from functools import lru_cache
 
 from smtp_explain.model import Facts
 
-# An enhanced status code: class.subject.detail, not part of a longer
-# dotted number (an IP address, a version).
-# (No leading look-behind: it would defeat the regex engine's fast scan for the
-# first character; the character before a match is checked in Python.)
-_STATUS = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-# Candidate reply codes: three digits standing alone (not part of an IP
-# address, a version or a longer number). Each candidate is then judged by
-# its context; one pass over the text, whatever its shape.
-_CODE_TOKEN = re.compile(r"[2-5]\d\d(?![\d.])")
+# The one spelling of each fact's shape. Every finder below, and the format
+# modules' line-layout patterns that embed a code or an address, build on these.
+# An enhanced status code (RFC 3463): class.subject.detail.
+STATUS_SHAPE = r"[245]\.\d{1,3}\.\d{1,3}"
+# A basic reply code (RFC 5321): three digits, 2xx to 5xx (3xx: intermediate replies).
+REPLY_SHAPE = r"[2-5]\d\d"
+# An address: RFC 5322 atext (and dots) in the local part, then a domain (one label
+# allowed: "root@localhost"; a finder that scans prose may ask for a dot).
+_ATEXT = r"\w.!#$%&'*+/=?^`{|}~-"
+ADDRESS_SHAPE = rf"[{_ATEXT}]{{1,64}}@[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{0,8}}"
+
+# A status code standing alone: not part of a longer dotted number (an IP address,
+# a version). (No leading look-behind: it would defeat the regex engine's fast scan
+# for the first character; the character before a match is checked in Python.)
+STATUS = re.compile(rf"{STATUS_SHAPE}(?!\d|\.\d)")
+# A candidate reply code: three digits not followed by a digit or a dot (not an IP
+# address, a version or a longer number; the character before is checked in Python).
+# Each candidate is then judged by its context, by one of two policies below.
+REPLY_TOKEN = re.compile(rf"{REPLY_SHAPE}(?![\d.])")
+ADDRESS = re.compile(rf"(?<![{_ATEXT}]){ADDRESS_SHAPE}")
+# The head of a reply line: "550 ", "550-5.7.1 " (groups: code, separator, status).
+REPLY_HEAD = re.compile(rf"({REPLY_SHAPE})([ -])(?:({STATUS_SHAPE}) )?")
+
+# A reply code in a diagnostic field: followed by a space, a hyphen or the end.
+_REPLY_IN_DIAGNOSTIC = re.compile(rf"({REPLY_SHAPE})(?:[ -]|$)")
 # The candidate is directly followed by an enhanced status code: the strongest sign.
-_STATUS_AFTER = re.compile(r"[ -]+[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
+_STATUS_AFTER = re.compile(rf"[ -]+{STATUS_SHAPE}(?!\d|\.\d)")
 # Words that introduce a code ("Error 421", "said: 550", "Hata kodu 550").
 _INTRODUCED = re.compile(
     r"(?i)(?:(?:error|code|said|response|responded|reply|replied|status|returned|"
@@ -35,9 +56,6 @@ _INTRODUCED = re.compile(
 _NUMBER_CHARS = "0123456789."
 MAX_CANDIDATES = 64  # real replies name their code early; this bounds the work
 _LINE_LEAD = " \t>'\"[("
-# A lone code is the whole input ("550", "Error 421" handled above).
-_CODE_ALONE = re.compile(r"\s*([1-5]\d\d)\s*")
-_STATUS_ALONE = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})\s*")
 
 # The patterns below run on lower-cased text (no (?i): case-insensitive
 # alternations defeat the regex engine's fast scan), after a cheap substring
@@ -63,7 +81,6 @@ _HOST_NAMED = re.compile(
     r"\b(?:remote[- ]mta|remote (?:server|host)|reporting[- ]mta|server)[:;]?\s+"
     r"(?:dns;\s*)?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,8})"
 )
-_ADDRESS = re.compile(r"(?<![\w.+=-])[\w.+=-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 # Facts are read from the head of a text: a reply, a client's dialog or a bounce
 # states its codes, command, host and addresses early. The whole text (up to the
@@ -76,18 +93,29 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
     return found.group(1) if found else None
 
 
-def find_reply_code(text: str) -> str | None:
-    """The basic reply code the text reports, if any.
+def _normal_status(found: str) -> str:
+    """'5.01.1' -> '5.1.1' (only a number with a leading zero, or non-ASCII digits, can
+    be written two ways)."""
+    if "0" not in found and found.isascii():
+        return found
+    klass, subject, detail = found.split(".")
+    return f"{klass}.{int(subject)}.{int(detail)}"
 
-    In order of strength: a code followed by an enhanced status code, a code
-    opening a line, a code introduced by a word such as "error" or "said".
+
+def ranked_reply_code(text: str) -> str | None:
+    """The basic reply code a pasted text reports (a reply, a mail program's dialog,
+    a log line), if any: the policy for text whose shape is unknown.
+
+    The whole text a lone code ("550", also 1xx). Else, in order of strength: a code
+    followed by an enhanced status code, a code opening a line, a code introduced by
+    a word such as "error", "said" or "Hata"; the first of the strongest kind wins.
     """
-    alone = _CODE_ALONE.fullmatch(text)
-    if alone:
-        return alone.group(1)
+    alone = text.strip()
+    if len(alone) == 3 and alone.isdecimal() and alone[0] in "12345":
+        return alone
     best: str | None = None
     best_rank = 0
-    for number, found in enumerate(_CODE_TOKEN.finditer(text)):
+    for number, found in enumerate(REPLY_TOKEN.finditer(text)):
         if number >= MAX_CANDIDATES:
             break
         start, end = found.span()
@@ -109,20 +137,59 @@ def find_reply_code(text: str) -> str | None:
     return best
 
 
-def find_status(text: str, reply_code: str | None = None) -> str | None:
-    """The enhanced status code, preferring one whose class agrees with the reply code."""
-    alone = _STATUS_ALONE.fullmatch(text)
-    if alone:
-        return alone.group(1)
-    first: str | None = None
-    for found in _STATUS.finditer(text):
+# Memoized, small on purpose: while one mail is decoded the same text is asked
+# about several times (by a module, then by the classifier); a few dozen entries
+# cover one mail and never hold more than the last few mails.
+@lru_cache(maxsize=64)
+def first_error_code(text: str) -> str:
+    """The reply code of a diagnostic field (a DSN's Diagnostic-Code, a bounce's quoted
+    reply), or "": the policy for text known to be a server's reply.
+
+    The first code followed by a space, a hyphen or the end, except that an error
+    code (4xx, 5xx) wins over an earlier 2xx, which is then a greeting or an accepted
+    command quoted before the error ("220-mx ESMTP 421 4.2.1 ..."). Intermediate 3xx
+    replies are never the answer.
+    """
+    first = ""
+    for found in _REPLY_IN_DIAGNOSTIC.finditer(text):
+        start = found.start()
+        if start and text[start - 1] in "0123456789.-":
+            continue
+        code = found.group(1)
+        if code[0] == "2":
+            first = first or code
+        elif code[0] != "3":
+            return code
+    return first
+
+
+@lru_cache(maxsize=64)
+def find_status(text: str, reply_code: str = "") -> str:
+    """The enhanced status code of a text, or "": the first one whose class agrees
+    with ``reply_code`` (when given), else the first one."""
+    first = ""
+    for found in STATUS.finditer(text):
         if found.start() and text[found.start() - 1] in _NUMBER_CHARS:
             continue
-        status = f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
-        if reply_code is None or status[0] == reply_code[0]:
+        status = _normal_status(found.group())
+        if not reply_code or status[0] == reply_code[0]:
             return status
         first = first or status
     return first
+
+
+def normalize_code(code: str) -> tuple[str, str] | None:
+    """('reply', '550') or ('status', '5.7.26') for a code someone typed to look up
+    ("550", "5.7.26", "X.7.26", "x.1.1"), else None."""
+    code = code.strip()
+    if len(code) == 3 and code.isdecimal() and code[0] in "12345":
+        return "reply", code
+    klass = code[:1].upper()
+    if klass == "X" and STATUS.fullmatch("5" + code[1:]):
+        return "status", "X" + _normal_status("5" + code[1:])[1:]
+    if STATUS.fullmatch(code):
+        return "status", _normal_status(code)
+    return None
 
 
 def command_name(words: str) -> str:
@@ -156,12 +223,26 @@ def find_remote_host(text: str) -> str | None:
     return named.rstrip(".") if named else None
 
 
+# Quote characters a text may put around an address ('bob@example.com', `bob@...`); legal
+# at the start of a local part, but no real address begins with one.
+_LEADING_QUOTES = "'`"
+
+
+def clean_address(found: str) -> str:
+    """One matched address as reported: lower-case, no leading quote, no final dot."""
+    address = found.lower().lstrip(_LEADING_QUOTES).rstrip(".")
+    return "" if address.startswith("@") else address
+
+
 def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
+    """The distinct addresses a text names, cleaned, in order (at most ``limit``)."""
     if "@" not in text:
         return ()
     seen: dict[str, None] = {}
-    for number, found in enumerate(_ADDRESS.finditer(text)):
-        seen.setdefault(found.group(0).strip(".").lower(), None)
+    for number, found in enumerate(ADDRESS.finditer(text)):
+        address = clean_address(found.group(0)).lstrip(".")
+        if address and not address.startswith("@"):
+            seen.setdefault(address, None)
         if len(seen) >= limit or number >= MAX_CANDIDATES:
             break
     return tuple(seen)
@@ -170,26 +251,24 @@ def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
 def extract(text: str) -> Facts:
     """All facts of one pasted text; only its first MAX_SCAN characters are looked at."""
     text = text[:MAX_SCAN]
-    code = find_reply_code(text)
+    code = ranked_reply_code(text)
     return Facts(
         reply_code=code,
-        status=find_status(text, code) if "." in text else None,
+        status=find_status(text, code or "") or None if "." in text else None,
         smtp_command=find_command(text),
         remote_host=find_remote_host(text),
         addresses=find_addresses(text),
     )
 
 
-_STATUS_AT = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-
-
 def quick_codes(text: str) -> tuple[str | None, str | None]:
-    """(reply code, status) with a fast path for the usual "550 5.1.1 ..." shape."""
+    """(reply code, status) of one reply line, with a fast path for the usual
+    "550 5.1.1 ..." shape; else as for pasted text."""
     if text[3:4] in (" ", "-") and text[:3].isdigit() and text[0] in "2345":
-        found = _STATUS_AT.match(text, 4)
+        found = STATUS.match(text, 4)
         if found:
-            return text[:3], f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
+            return text[:3], _normal_status(found.group())
         head = text[:200]
-        return text[:3], find_status(head, text[:3]) if "." in head else None
-    code = find_reply_code(text)
-    return code, find_status(text, code)
+        return text[:3], (find_status(head, text[:3]) or None) if "." in head else None
+    code = ranked_reply_code(text)
+    return code, find_status(text, code or "") or None

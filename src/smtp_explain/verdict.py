@@ -26,8 +26,7 @@ from functools import cache
 
 from smtp_explain import catalog
 from smtp_explain.classify import UNDEFINED, Classifier
-from smtp_explain.decoding.dsn import find_status
-from smtp_explain.extract import find_command
+from smtp_explain.extract import find_command, find_status
 from smtp_explain.matcher import Searcher
 from smtp_explain.model import CLASS_BY_DIGIT, Classification, Evidence, ReplyClass, Retry
 

@@ -17,10 +17,9 @@ from typing import IO
 from smtp_explain import catalog
 from smtp_explain.classify import UNDEFINED, Classifier, get_classifier
 from smtp_explain.decoding import formats, signs
-from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.mime import MAX_TEXT
-from smtp_explain.extract import find_command
+from smtp_explain.extract import find_command, find_status, first_error_code
 from smtp_explain.model import BounceResult, Problem
 from smtp_explain.verdict import Verdict, decide_hard_bounce, judge_row, reply_class_of
 
@@ -95,7 +94,7 @@ def _status_for(delivery: Delivery, reason: str, temporary: bool) -> str:
 
 def classify_delivery(delivery: Delivery, classifier: Classifier) -> tuple[Verdict, str, str]:
     """(verdict, status, reply_code) of one recipient, through the one verdict step."""
-    reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
+    reply_code = delivery.reply_code or first_error_code(delivery.diagnostic)
     status = delivery.status or find_status(delivery.diagnostic)
     verdict = judge_row(delivery.diagnostic, reply_code, status, classifier,
                         stated_reason=delivery.reason, action=delivery.action,

@@ -1,17 +1,14 @@
-"""Fields of RFC 3464 delivery status notifications (and look-alikes in text)."""
+"""Fields of RFC 3464 delivery status notifications (and look-alikes in text).
+
+Only the fields are parsed here; codes are read by the shared finders of
+``smtp_explain.extract`` (``find_status``, ``first_error_code``)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from smtp_explain.decoding.mail import Delivery, recipient_in
-
-# No leading look-behinds (they defeat the fast first-character scan): the
-# character before a match is checked in Python instead.
-_STATUS = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-_REPLY = re.compile(r"([245]\d\d)(?:[ -]|$)")
-
+from smtp_explain.extract import find_status, first_error_code
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FOLD = re.compile(r"\n[ \t]+")
@@ -70,33 +67,6 @@ def typed_value(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
-# Memoized, small on purpose: while one mail is decoded the same text is asked
-# about several times (by a module, then by the classifier); a few dozen entries
-# cover one mail and never hold more than the last few mails.
-@lru_cache(maxsize=64)
-def find_status(text: str) -> str:
-    for found in _STATUS.finditer(text):
-        if found.start() and text[found.start() - 1] in "0123456789.":
-            continue
-        return f"{found.group(1)}.{int(found.group(2))}.{int(found.group(3))}"
-    return ""
-
-
-@lru_cache(maxsize=64)
-def find_reply_code(text: str) -> str:
-    """The first reply code in a text; an error code (4xx, 5xx) wins over an earlier
-    2xx, which is then a greeting or an accepted command quoted before the error."""
-    first = ""
-    for found in _REPLY.finditer(text):
-        if found.start() and text[found.start() - 1] in "0123456789.-":
-            continue
-        code = found.group(1)
-        if code[0] != "2":
-            return code
-        first = first or code
-    return first
-
-
 def deliveries(text: str) -> tuple[dict[str, str], list[Delivery]]:
     """Per-message fields and one Delivery per recipient block of a DSN."""
     blocks = parse_fields(text)
@@ -122,7 +92,7 @@ def deliveries(text: str) -> tuple[dict[str, str], list[Delivery]]:
                 diagnostic_type=diag_type,
                 remote_host=remote.strip().rstrip("."),
                 reporting_mta=reporting,
-                reply_code=find_reply_code(diagnostic),
+                reply_code=first_error_code(diagnostic),
                 timestamp=block.get("last-attempt-date", "") or per_message.get("arrival-date", ""),
             )
         )

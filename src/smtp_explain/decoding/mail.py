@@ -19,6 +19,7 @@ from smtp_explain.decoding.mime import (
     skip_leading_blank_lines,
     unbase64,
 )
+from smtp_explain.extract import ADDRESS, clean_address
 from smtp_explain.matcher import Searcher
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
@@ -32,7 +33,6 @@ _QUOTED_HEADERS = {
     for name in ("from", "to", "cc", "subject", "message-id", "date", "return-path", "reply-to")
 }
 MAX_LINE = 998
-_ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}")
 # Quoted-printable escapes of the characters around and inside an address ("=3C" with
 # "=3E", "=40", "=22") or a soft line break: a sign that a QP body was read undecoded.
 # Only these trigger decoding (plain substring tests, linear); a lone "=XX" is legal in
@@ -47,11 +47,6 @@ def _looks_quoted_printable(value: str) -> bool:
     return "=3C" in upper and "=3E" in upper
 
 
-# Quote characters a text may put around an address ('bob@example.com', `bob@...`); legal
-# at the start of a local part, but no real address begins with one.
-_LEADING_QUOTES = "'`"
-
-
 def unescape_addresses(value: str) -> str:
     """A value with RFC 2047 encoded words and quoted-printable escapes undone, so the
     addresses in it can be read (only when it shows such encodings)."""
@@ -62,12 +57,6 @@ def unescape_addresses(value: str) -> str:
     return value
 
 
-def clean_address(found: str) -> str:
-    """One matched address as reported: lower-case, no leading quote, no final dot."""
-    address = found.lower().lstrip(_LEADING_QUOTES).rstrip(".")
-    return "" if address.startswith("@") else address
-
-
 # Memoized, small on purpose: while one mail is decoded the same text is asked
 # about several times (by a module, then by the classifier); a few dozen entries
 # cover one mail and never hold more than the last few mails.
@@ -75,7 +64,7 @@ def clean_address(found: str) -> str:
 def address_in(value: str) -> str:
     """The first mail address in a header value or line, lower-cased ("" if none).
     Encoded words and quoted-printable escapes around it are undone first."""
-    found = _ADDR.search(unescape_addresses(value))
+    found = ADDRESS.search(unescape_addresses(value))
     return clean_address(found.group(0)) if found else ""
 
 

@@ -7,16 +7,17 @@ addresses a paragraph names, and the error text that goes with each one.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from smtp_explain import catalog
 from smtp_explain.decoding import signs
 from smtp_explain.decoding.mail import (
     Delivery,
     Mail,
     address_in,
-    clean_address,
     unescape_addresses,
 )
-from smtp_explain.extract import command_name
+from smtp_explain.extract import ADDRESS, REPLY_HEAD, clean_address, command_name
 from smtp_explain.matcher import Searcher
 
 # Lines after which a bounce quotes the original message (searched over whole
@@ -32,7 +33,6 @@ ORIGINAL_MARKERS = Searcher(
     r")"
 )
 _HEADERISH = re.compile(r"(?m)^(?:return-path|received|message-id|x-original-to):[ \t]", re.I)
-_ADDRESS = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _HEADER_NAME = re.compile(r"[ \t>]*([A-Za-z][A-Za-z0-9-]{0,40})[ \t]*:")
 _NOT_RECIPIENT = re.compile(r"(?i)^(?:mailer-daemon|postmaster|mail-daemon|root|double-bounce)@")
 MAX_DIAGNOSTIC = 2000
@@ -63,13 +63,14 @@ def recipients_in(text: str, exclude: set[str]) -> list[str]:
     Not counted: the bounce's own addresses (``exclude``), daemon addresses, and
     addresses that are not about delivery at all: on a quoted header line of the
     original ("From: ...", "Reply-To: ...") or in help text that says where to ask
-    ("please contact helpdesk@...", "mailto:"); see ``not_a_recipient``.
+    ("please contact helpdesk@...", "mailto:"); see ``not_a_recipient``. Prose names
+    recipients by full address: a domain of one label ("root@localhost") is not one.
     """
     text = unescape_addresses(text)
     out: list[str] = []
-    for found in _ADDRESS.finditer(text):
+    for found in ADDRESS.finditer(text):
         address = clean_address(found.group(0))
-        if (not address or address in exclude or _NOT_RECIPIENT.match(address)
+        if (not address or "." not in address.partition("@")[2] or address in exclude or _NOT_RECIPIENT.match(address)
                 or address in out or not_a_recipient(text, found.start())):
             continue
         out.append(address)
@@ -131,10 +132,6 @@ def fill_from_body(mail: Mail, found: list[Delivery]) -> None:
         delivery.diagnostic = clean_diagnostic(text_after(body, delivery.recipient, names))
 
 
-# Shared by the format modules that quote SMTP dialogues.
-ADDRESS = r"[^\s<>@()\[\]]{1,64}@[\w.-]{1,255}"
-REPLY_HEAD = re.compile(r"([245]\d\d)([ -])(?:([245]\.\d{1,3}\.\d{1,3}) )?")
-_QUOTA = re.compile(r"(?i)quota|mailbox (?:is )?full|disk full|no space left")
 
 
 def strip_continuations(text: str) -> str:
@@ -166,11 +163,21 @@ def local_program_failed(delivery: Delivery) -> bool:
     return delivery.diagnostic_type.upper() == "X-UNIX"
 
 
+@cache
+def _local_program() -> tuple[str, re.Pattern[str]]:
+    """The reason of a failed local program and its exception words, compiled once
+    (knowledge/format_codes.toml [local_program])."""
+    table = catalog.format_table("local_program")
+    words = "|".join(re.escape(word) for word in table["unless_words"])
+    return str(table["reason"]), re.compile(f"(?i){words}")
+
+
 def local_program_reason(delivery: Delivery) -> str:
     """A failed local delivery program is a mailer error, unless it reports a full mailbox."""
-    if not local_program_failed(delivery) or _QUOTA.search(delivery.diagnostic):
+    if not local_program_failed(delivery):
         return ""
-    return "mailererror"
+    reason, unless = _local_program()
+    return "" if unless.search(delivery.diagnostic) else reason
 
 
 def leaf_text(mail: Mail) -> str:

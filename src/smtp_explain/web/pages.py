@@ -10,7 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from smtp_explain import catalog
-from smtp_explain.explanation import lookup, normalize_code
+from smtp_explain.explanation import lookup
+from smtp_explain.extract import normalize_code
 from smtp_explain.model import CodeInfo
 
 if TYPE_CHECKING:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, typed_value
+from smtp_explain import catalog
+from smtp_explain.decoding.dsn import deliveries, typed_value
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, fill_from_body
+from smtp_explain.extract import STATUS_SHAPE, find_status, first_error_code
 
 NAME = "amazonses"
 ORDER = 300
@@ -30,21 +33,18 @@ HINTS = ("amazonses", "sns.amazonaws.com", "x-amz-sns-message-id:", "x-ses-outgo
          "=?")  # "=?": From may be RFC 2047-encoded
 
 _JSON_KEYS = ('"notificationType"', '"eventType"', '\\"notificationType\\"', '\\"eventType\\"')
-# SES's subtypes that name the reason outright ("General"/"Undetermined" do not).
-_SUBTYPE_REASON = {
-    "suppressed": "suppressed",
-    "onaccountsuppressionlist": "suppressed",
-    "mailboxfull": "mailboxfull",
-    "messagetoolarge": "mesgtoobig",
-    "contentrejected": "contenterror",
-    "attachmentrejected": "contenterror",
-    "spamdetected": "spamdetected",
-}
 # 5.1.0 - Unknown address error 550-'5.7.1 <...>... Access denied'
-_QUOTED_REPLY = re.compile(r"\b([245]\d\d)[- ]'([245]\.\d{1,3}\.\d{1,3})\b([^']{0,1000})'")
+_QUOTED_REPLY = re.compile(rf"\b([245]\d\d)[- ]'({STATUS_SHAPE})\b([^']{{0,1000}})'")
 # ...unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
-_BRACKET_REPLY = re.compile(r"<([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})\b([^<>]{0,1000})>\s*$")
+_BRACKET_REPLY = re.compile(rf"<([245]\d\d)[ -]({STATUS_SHAPE})\b([^<>]{{0,1000}})>\s*$")
 _MAX_JSON = 1 << 20
+
+
+@cache
+def _subtype_reasons() -> dict[str, str]:
+    """SES's subtypes that name the reason outright ("General"/"Undetermined" do not):
+    knowledge/format_codes.toml [amazonses.codes], keyed in lower case."""
+    return {key.lower(): reason for key, reason in catalog.format_table(NAME)["codes"].items()}
 
 
 def _is_ses(mail: Mail) -> bool:
@@ -168,11 +168,11 @@ def _recipient_entry(entry: object, report: dict[str, Any], action: str, subtype
         status=find_status(_str(item.get("status"))),
         diagnostic=clean_diagnostic(diagnostic),
         diagnostic_type=diag_type,
-        reply_code=find_reply_code(diagnostic),
+        reply_code=first_error_code(diagnostic),
         remote_host=_str(item.get("remoteMtaIp")),
         reporting_mta=typed_value(_str(report.get("reportingMTA")))[1],
         timestamp=_str(report.get("timestamp")),
-        reason=_SUBTYPE_REASON.get(subtype.lower(), ""),
+        reason=_subtype_reasons().get(subtype.lower(), ""),
     )
     unwrap_reply(delivery)
     return delivery
@@ -227,7 +227,7 @@ def _delivered(delivery: dict[str, Any]) -> list[Delivery]:
             status=find_status(response),
             diagnostic=clean_diagnostic(response),
             diagnostic_type="SMTP" if response else "",
-            reply_code=find_reply_code(response),
+            reply_code=first_error_code(response),
             reporting_mta=reporting,
             timestamp=_str(delivery.get("timestamp")),
         )

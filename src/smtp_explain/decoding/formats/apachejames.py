@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import find_status, first_error_code
 
 NAME = "apachejames"
 ORDER = 700
@@ -53,5 +53,5 @@ def decode(mail: Mail) -> list[Delivery]:
         rcpt = address_in(part)
         if rcpt:
             out.append(Delivery(recipient=rcpt, action="failed", diagnostic=diagnostic,
-                                reply_code=find_reply_code(message), status=find_status(message)))
+                                reply_code=first_error_code(message), status=find_status(message)))
     return out

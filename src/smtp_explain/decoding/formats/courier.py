@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status
+from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.formats.sendmail import join_reply
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import find_status, first_error_code
 
 NAME = "courier"
 ORDER = 700
@@ -48,7 +49,7 @@ def decode(mail: Mail) -> list[Delivery]:
         if reply:
             text = join_reply(reply)
             delivery.diagnostic = f">>> {command} <<< {text}" if command else text
-            delivery.reply_code = find_reply_code(text) or delivery.reply_code
+            delivery.reply_code = first_error_code(text) or delivery.reply_code
             stated = find_status(text)
             if stated and not stated.endswith(".0.0"):
                 delivery.status = stated

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, strip_continuations
-from smtp_explain.extract import command_name
+from smtp_explain.extract import command_name, find_status, first_error_code
 
 NAME = "dragonfly"
 ORDER = 700
@@ -49,7 +48,7 @@ def decode(mail: Mail) -> list[Delivery]:
         delivery.diagnostic = text[: disliked.end()] + " " + reply
         delivery.remote_host = disliked.group(1).lower()
         delivery.smtp_command = command_name(disliked.group(2))
-        delivery.reply_code = find_reply_code(reply)
+        delivery.reply_code = first_error_code(reply)
         delivery.status = find_status(reply)
         delivery.diagnostic_type = "SMTP"
     return [delivery]

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import re
 
+from smtp_explain import catalog
 from smtp_explain.decoding.mail import Delivery, Mail, recipient_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "exchange2003"
 ORDER = 320
@@ -37,20 +39,15 @@ HINTS = ("internet mail service (5.", "exchange server internet mail connector",
          "=?")  # "=?": Subject may be RFC 2047-encoded
 
 _MARKERS = ("did not reach the following recipient", "following recipient(s) could not be reached")
-_RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS})>? on (.{{5,60}})$")
+_RECIPIENT_LINE = re.compile(rf"^[ \t]*<?({ADDRESS_SHAPE})>? on (.{{5,60}})$")
 # A recipient with no SMTP address: its X.400 O/R address or directory name
 # ("c=US;a= ;p=Org;o=Site;s=Smith;g=Bob; on ...", "/O=ORG/OU=SITE/CN=RECIPIENTS/CN=BOB on ...").
 _DIRECTORY_LINE = re.compile(r"(?i)^[ \t]*((?:/o=|c=)[^\n]{1,400}?) on (.{5,60})$")
 _CODE = re.compile(r"\(([0-9A-F]{8})\)")
 _MTS_ID = re.compile(r"(?i)^the mts-id of the original message is:")
 
-# Exchange error codes (MSEXCH:IMS/IMC "(xxxxxxxx)") that name one cause.
-CODES = {
-    "000C05A6": "userunknown",  # Unknown Recipient
-    "00120270": "networkerror",  # Too many hops (mail loop)
-    "00050311": "contenterror",  # Conversion to Internet format failed
-    "000502CC": "contenterror",  # Conversion to Internet format failed
-}
+# Exchange error codes (MSEXCH:IMS/IMC "(xxxxxxxx)") that name one cause:
+# knowledge/format_codes.toml [exchange2003.codes].
 
 
 def match(mail: Mail) -> bool:
@@ -105,5 +102,5 @@ def _finish(out: list[Delivery], errors: list[str]) -> None:
     out[-1].diagnostic = text
     out[-1].diagnostic_type = "X-Exchange" if "MSEXCH:" in text.upper() else ""
     code = _CODE.search(text)
-    if code and code.group(1) in CODES:
-        out[-1].reason = CODES[code.group(1)]
+    if code:
+        out[-1].reason = catalog.format_table(NAME)["codes"].get(code.group(1), "")

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import deliveries, find_status
+from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic, own_addresses, recipients_in
+from smtp_explain.extract import find_status
 
 NAME = "exchange2007"
 ORDER = 360

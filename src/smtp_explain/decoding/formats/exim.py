@@ -24,10 +24,10 @@ import re
 from functools import cache
 
 from smtp_explain import catalog
-from smtp_explain.decoding.dsn import deliveries, find_status
+from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, local_program_reason, strip_continuations
-from smtp_explain.extract import find_command
+from smtp_explain.extract import find_command, find_status
 
 NAME = "exim"
 ORDER = 720

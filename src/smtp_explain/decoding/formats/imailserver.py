@@ -19,15 +19,16 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, own_addresses
+from smtp_explain.decoding.text import clean_diagnostic, own_addresses
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "imailserver"
 ORDER = 440
 HINTS = ("x-mailer: <smtp32 v",)
 
 _ORIGINAL = "original message follows."
-_VERDICT = re.compile(rf"^(?P<error>[^:\n]{{3,200}}):[ \t]*<?(?P<address>{ADDRESS})>?$")
-_UNDELIVERABLE = re.compile(rf"(?im)^[ \t]*undeliverable to[ \t]+<?({ADDRESS})>?")
+_VERDICT = re.compile(rf"^(?P<error>[^:\n]{{3,200}}):[ \t]*<?(?P<address>{ADDRESS_SHAPE})>?$")
+_UNDELIVERABLE = re.compile(rf"(?im)^[ \t]*undeliverable to[ \t]+<?({ADDRESS_SHAPE})>?")
 _RESPONSE = "body of message generated response:"
 
 

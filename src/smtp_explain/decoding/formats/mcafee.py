@@ -17,14 +17,15 @@ import re
 
 from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "mcafee"
 ORDER = 300
 HINTS = ("mcafee",)
 
 _PROBLEMS = "--- the following addresses had delivery problems ---"
-_LINE = re.compile(rf"^<?({ADDRESS})>?[ \t]+\((.{{1,1000}})\)[ \t]*$")
+_LINE = re.compile(rf"^<?({ADDRESS_SHAPE})>?[ \t]+\((.{{1,1000}})\)[ \t]*$")
 
 
 def match(mail: Mail) -> bool:

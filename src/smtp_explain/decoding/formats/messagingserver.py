@@ -20,9 +20,10 @@ recipient was refused at RCPT, "rejected MAIL FROM address" at MAIL.
 
 from __future__ import annotations
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, typed_value
+from smtp_explain.decoding.dsn import deliveries, typed_value
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic, leaf_text
+from smtp_explain.extract import find_status, first_error_code
 
 NAME = "messagingserver"
 ORDER = 420
@@ -100,7 +101,7 @@ def _merge(delivery: Delivery, block: dict[str, str]) -> None:
         delivery.diagnostic = clean_diagnostic(reason)
     if not delivery.status:
         delivery.status = find_status(delivery.diagnostic)
-    delivery.reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
+    delivery.reply_code = delivery.reply_code or first_error_code(delivery.diagnostic)
     lower = reason.lower()
     if "rejected mail from" in lower:
         delivery.smtp_command = "MAIL"

@@ -17,9 +17,9 @@ The bounce is one text/plain part (often ISO-2022-JP or base64 UTF-8)::
 
 from __future__ import annotations
 
-from smtp_explain.decoding.dsn import find_reply_code
 from smtp_explain.decoding.mail import Delivery, Mail, relayed_by_gateway
 from smtp_explain.decoding.text import clean_diagnostic, command_in, own_addresses, recipients_in
+from smtp_explain.extract import first_error_code
 
 NAME = "mfilter"
 ORDER = 300
@@ -54,7 +54,7 @@ def decode(mail: Mail) -> list[Delivery]:
             recipient=rcpt,
             diagnostic=clean_diagnostic(server),
             smtp_command=command,
-            diagnostic_type="SMTP" if find_reply_code(server) else "",
+            diagnostic_type="SMTP" if first_error_code(server) else "",
         )
         for rcpt in recipients[:100]
     ]

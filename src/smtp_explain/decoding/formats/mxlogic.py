@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "mxlogic"
 ORDER = 300
@@ -29,7 +30,7 @@ HINTS = ("x-mx-bounce:", "x-mxl-notehash:", "mxlogic.net",
 
 _INTRO = "could not be delivered to one or more"
 _COPY = "included is a copy of the message header"
-_ADDRESS_LINE = re.compile(rf"^[ \t]{{0,8}}<({ADDRESS})>:[ \t]*(.{{0,2000}})$")
+_ADDRESS_LINE = re.compile(rf"^[ \t]{{0,8}}<({ADDRESS_SHAPE})>:[ \t]*(.{{0,2000}})$")
 
 
 def match(mail: Mail) -> bool:

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import strip_continuations
+from smtp_explain.extract import find_status, first_error_code
 
 NAME = "opensmtpd"
 ORDER = 700
@@ -59,8 +59,8 @@ def decode(mail: Mail) -> list[Delivery]:
             recipient=address_in(found.group(1)),
             action="delayed" if delayed and not expired else "failed",
             diagnostic=error,
-            reply_code=find_reply_code(error),
+            reply_code=first_error_code(error),
             status=find_status(error),
-            diagnostic_type="SMTP" if find_reply_code(error) else "",
+            diagnostic_type="SMTP" if first_error_code(error) else "",
         ))
     return out

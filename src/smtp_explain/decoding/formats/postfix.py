@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status
+from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import (
     before_original,
@@ -26,7 +26,7 @@ from smtp_explain.decoding.text import (
     local_program_reason,
     strip_continuations,
 )
-from smtp_explain.extract import find_command
+from smtp_explain.extract import find_command, find_status, first_error_code
 
 NAME = "postfix"
 ORDER = 700
@@ -156,7 +156,7 @@ def _delivery_from(rcpt: str, text: str, delivery: Delivery) -> Delivery:
         delivery.remote_host = host.group(1).rstrip(".").lower()
     delivery.smtp_command = _command_of(text) or delivery.smtp_command
     if reply:
-        delivery.reply_code = find_reply_code(reply) or delivery.reply_code
+        delivery.reply_code = first_error_code(reply) or delivery.reply_code
         if not delivery.status:
             delivery.status = find_status(reply)
     elif not delivery.status:
@@ -234,7 +234,7 @@ def _from_transcript(mail: Mail) -> list[Delivery]:
             action="failed",
             diagnostic=clean_diagnostic(text),
             diagnostic_type="SMTP",
-            reply_code=find_reply_code(text),
+            reply_code=first_error_code(text),
             status=find_status(text),
             smtp_command="RCPT" if own else error_command,
         ))

@@ -8,6 +8,7 @@ the phrase rules.
 
 from __future__ import annotations
 
+from smtp_explain import catalog
 from smtp_explain.decoding.dsn import deliveries, parse_fields
 from smtp_explain.decoding.mail import Delivery, Mail
 
@@ -15,24 +16,8 @@ NAME = "powermta"
 ORDER = 700
 HINTS = ("message/delivery-status", "message/global-delivery-status")
 
-# PowerMTA's documented bounce categories and the reasons they state.
-_CATEGORIES = {
-    "bad-domain": "hostunknown",
-    "bad-mailbox": "userunknown",
-    "inactive-mailbox": "suspend",
-    "message-expired": "expired",
-    "no-answer-from-host": "networkerror",
-    "bad-connection": "networkerror",
-    "policy-related": "policyviolation",
-    "quota-issues": "mailboxfull",
-    "relaying-issues": "norelaying",
-    "spam-related": "spamdetected",
-    "virus-related": "virusdetected",
-    "content-related": "contenterror",
-    "invalid-sender": "rejected",
-    "routing-errors": "systemerror",
-    "protocol-errors": "syntaxerror",
-}
+# PowerMTA's documented bounce categories and the reasons they state:
+# knowledge/format_codes.toml [powermta.codes].
 
 
 def match(mail: Mail) -> bool:
@@ -50,6 +35,6 @@ def decode(mail: Mail) -> list[Delivery]:
         if not delivery.recipient:
             continue
         category = blocks[index].get("x-powermta-bouncecategory", "") if index < len(blocks) else ""
-        delivery.reason = _CATEGORIES.get(category.strip().lower(), "")
+        delivery.reason = catalog.format_table(NAME)["codes"].get(category.strip().lower(), "")
         out.append(delivery)
     return out

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import find_reply_code, find_status
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import clean_diagnostic, strip_continuations
+from smtp_explain.extract import STATUS_SHAPE, find_status, first_error_code
 
 NAME = "qmail"
 ORDER = 720
@@ -35,7 +35,7 @@ _INTRO = ("qmail-send program", "wasn't able to deliver your message to the foll
 _START = re.compile(r"^<([^<>\s@]{1,320}@[^<>\s]{1,255})>:[ \t]*(.*)$")
 _COPY = re.compile(r"(?im)^-{2,} ?(?:below this line is a copy|enclosed is a copy|"
                    r"this is a copy|original message)")
-_QMAIL_STATUS = re.compile(r"\(#([245]\.\d{1,3}\.\d{1,3})\)")
+_QMAIL_STATUS = re.compile(rf"\(#({STATUS_SHAPE})\)")
 _REMOTE_SAID = re.compile(r"(?i)remote host (?:[\w.:-]{1,255} )?said: ")
 _HOST = r"([\w-]{1,63}(?:[.:][\w-]{1,63}){1,10})"
 _IP = re.compile(rf"(?i)(?:connected to|giving up on|remote host) {_HOST}|"
@@ -103,7 +103,7 @@ def _delivery(recipient: str, text: str) -> Delivery:
         action="failed",
         diagnostic=text,
         diagnostic_type="SMTP" if reply else "",
-        reply_code=find_reply_code(reply) if reply else "",
+        reply_code=first_error_code(reply) if reply else "",
         status=find_status(reply) or (qmail_status.group(1) if qmail_status else ""),
         remote_host=(host.group(1) or host.group(2) or "").lower() if host else "",
         smtp_command=next((command for phrase, command in _STEPS if phrase in lower), ""),

@@ -23,15 +23,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status, parse_fields
+from smtp_explain.decoding.dsn import deliveries, parse_fields
 from smtp_explain.decoding.mail import Delivery, Mail, address_in
 from smtp_explain.decoding.text import (
-    REPLY_HEAD,
     clean_diagnostic,
     local_program_failed,
     local_program_reason,
     strip_continuations,
 )
+from smtp_explain.extract import REPLY_HEAD, STATUS_SHAPE, find_status, first_error_code
 
 NAME = "sendmail"
 ORDER = 750
@@ -52,10 +52,10 @@ _SECTION_END = re.compile(r"(?im)^(?:[ \t]*-{3,} ?(?:unsent message follows|orig
                           r"the following addresses|message header follows|transcript of session)|"
                           r"--[^-\s]|content-type:|reporting-mta:|final-recipient:|"
                           r"original-recipient:|arrival-date:|return-path:|received:)")
-_LOCAL = re.compile(r"^(?:([245]\d\d) )?(?:[245]\.\d{1,3}\.\d{1,3} )?"
+_LOCAL = re.compile(rf"^(?:([245]\d\d) )?(?:{STATUS_SHAPE} )?"
                     r"<?([^<>\s]{1,320}?)>?\.\.\. ?(.*)$")
-_CODES = re.compile(r"^(?:[245]\d\d )?(?:[245]\.\d{1,3}\.\d{1,3} )?")
-_BARE_REPLY = re.compile(r"^[245]\d\d(?:[ -][245]\.\d{1,3}\.\d{1,3})?\s*$")
+_CODES = re.compile(rf"^(?:[245]\d\d )?(?:{STATUS_SHAPE} )?")
+_BARE_REPLY = re.compile(rf"^[245]\d\d(?:[ -]{STATUS_SHAPE})?\s*$")
 _DOMAIN_LINE = re.compile(r"^([245]\d\d) ([\w.-]{1,255}) \(\w{1,20}\)\.\.\. ?(.*)$")
 # A local delivery program (|pipe, procmail, maildrop) failed: its exit code is the
 # diagnostic; only a full mailbox is worth telling apart from a plain mailer error.
@@ -200,7 +200,7 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
     if local_program_failed(delivery):
         text = clean_diagnostic(" ".join(line for e in exchanges for line in e.local))
         delivery.diagnostic = text or delivery.diagnostic
-        delivery.reply_code = find_reply_code(text)
+        delivery.reply_code = first_error_code(text)
         delivery.reason = local_program_reason(delivery)
         return
     exchange = _exchange_for(delivery.recipient, name, reason, exchanges)
@@ -224,7 +224,7 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
         if own:
             delivery.diagnostic = clean_diagnostic(" ".join([own[-1], *_notes(exchanges)]))
     reply = delivery.diagnostic.rpartition("<<< ")[2]
-    delivery.reply_code = find_reply_code(reply) or delivery.reply_code
+    delivery.reply_code = first_error_code(reply) or delivery.reply_code
     stated = find_status(reply)
     same_class = not delivery.status or stated[:1] == delivery.status[:1]
     if stated and not stated.endswith(".0.0") and same_class:
@@ -291,11 +291,11 @@ def _v5(mail: Mail, exchanges: list[Exchange],
             remote = _listed_reason(listed or [], rcpt, exchanges)
             if remote and not attached:
                 delivery.diagnostic = clean_diagnostic(remote)
-                delivery.reply_code = find_reply_code(remote) or delivery.reply_code
+                delivery.reply_code = first_error_code(remote) or delivery.reply_code
             if attached:
                 prefix = f">>> {exchange.command} <<< " if exchange.command else ""
                 delivery.diagnostic = clean_diagnostic(f"{prefix}{exchange.text} {line}")
-                delivery.reply_code = find_reply_code(exchange.text) or delivery.reply_code
+                delivery.reply_code = first_error_code(exchange.text) or delivery.reply_code
                 delivery.smtp_command = _command(exchange.command)
                 delivery.remote_host = exchange.host
             out[rcpt] = delivery

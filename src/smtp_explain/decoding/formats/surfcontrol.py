@@ -20,13 +20,14 @@ import re
 
 from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "surfcontrol"
 ORDER = 300
 HINTS = ("surfcontrol", "x-sef-")
 
-_ATTEMPT = re.compile(rf"(?m)^<?({ADDRESS})>?: \[([\w.:-]{{2,255}})\], (.{{3,2000}})$")
+_ATTEMPT = re.compile(rf"(?m)^<?({ADDRESS_SHAPE})>?: \[([\w.:-]{{2,255}})\], (.{{3,2000}})$")
 _ADDRESSED = re.compile(r"(?im)^addressed to:[ \t]*(.{3,300})$")
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, command_in
+from smtp_explain.decoding.text import clean_diagnostic, command_in
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "trendmicro"
 ORDER = 300
@@ -25,7 +26,7 @@ HINTS = ("interscan", "=?")  # "=?": From may be RFC 2047-encoded
 
 _SENT = re.compile(r"(?im)^sent <<< (.{1,500})$")
 _RECEIVED = re.compile(r"(?im)^received >>> (.{1,2000})$")
-_UNABLE = re.compile(rf"(?i)unable to deliver message to <({ADDRESS})>([^\n]{{0,500}})")
+_UNABLE = re.compile(rf"(?i)unable to deliver message to <({ADDRESS_SHAPE})>([^\n]{{0,500}})")
 
 
 def match(mail: Mail) -> bool:

@@ -21,14 +21,15 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, leaf_text
+from smtp_explain.decoding.text import clean_diagnostic, leaf_text
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "x1"
 ORDER = 700
 HINTS = ('from: "mail deliver', "from: mail deliver", "=?")  # "=?": From may be RFC 2047-encoded
 
 _MARKER = "---the following addresses had delivery errors---"
-_LINE = re.compile(rf"^<?({ADDRESS})>?[ \t]+\[(.{{1,1000}})\][ \t]*$")
+_LINE = re.compile(rf"^<?({ADDRESS_SHAPE})>?[ \t]+\[(.{{1,1000}})\][ \t]*$")
 
 
 def match(mail: Mail) -> bool:

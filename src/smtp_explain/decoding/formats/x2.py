@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic
+from smtp_explain.decoding.text import clean_diagnostic
+from smtp_explain.extract import ADDRESS_SHAPE
 
 NAME = "x2"
 ORDER = 700
@@ -31,7 +32,7 @@ _INTRO = re.compile(
     r"(?im)^message from [ \t]*[\w.-]{1,255}\.[ \t]*\n"
     r"[ \t]*unable to deliver message to the following address"
 )
-_ADDRESS = re.compile(rf"^<({ADDRESS})>:[ \t]*(.{{0,1000}})$")
+_ADDRESS = re.compile(rf"^<({ADDRESS_SHAPE})>:[ \t]*(.{{0,1000}})$")
 _ORIGINAL = "--- original message follows."
 
 

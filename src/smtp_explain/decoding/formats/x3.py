@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import re
 
-from smtp_explain.decoding.dsn import deliveries, find_reply_code, find_status
+from smtp_explain.decoding.dsn import deliveries
 from smtp_explain.decoding.mail import Delivery, Mail, address_in, relayed_by_gateway
-from smtp_explain.decoding.text import ADDRESS, clean_diagnostic, command_in
+from smtp_explain.decoding.text import clean_diagnostic, command_in
+from smtp_explain.extract import ADDRESS_SHAPE, find_status, first_error_code
 
 NAME = "x3"
 ORDER = 700
 HINTS = ("from: mail delivery system", "=?")  # "=?": From may be RFC 2047-encoded
 
 _INTRO = "this is an automatically generated delivery status notification"
-_BULLET = re.compile(rf"(?m)^[ \t]{{1,8}}\*[ \t]+<?({ADDRESS})>?[ \t]*$")
+_BULLET = re.compile(rf"(?m)^[ \t]{{1,8}}\*[ \t]+<?({ADDRESS_SHAPE})>?[ \t]*$")
 _DETAIL = re.compile(r"(?m)^SMTP:([A-Z]{4})[ \t]+host[ \t]+([\w.:-]{1,255}):[ \t]*(.{1,2000})$")
 
 
@@ -63,5 +64,5 @@ def decode(mail: Mail) -> list[Delivery]:
         said = find_status(delivery.diagnostic)
         if said and said != delivery.status:
             delivery.status = said
-        delivery.reply_code = delivery.reply_code or find_reply_code(delivery.diagnostic)
+        delivery.reply_code = delivery.reply_code or first_error_code(delivery.diagnostic)
     return relayed_by_gateway(found)
