@@ -249,3 +249,21 @@ def test_address_pattern_is_the_layout_pattern() -> None:
     assert found is not None and found.group() == "name.surname@mail.example.co.uk"
     assert ADDRESS.search("a.b@c") is not None
     assert ADDRESS.search("x" * 65 + "@example.org") is None       # local part over 64
+
+
+def test_a_multi_line_reply_reads_as_one_sentence() -> None:
+    from smtp_explain.extract import join_continuations
+
+    assert join_continuations("550-5.7.1 this message is 550-5.7.1 likely spam 550 5.7.1 bye") == (
+        "550-5.7.1 this message is likely spam bye")
+    assert join_continuations("421-try later 421-or never 421 gone") == "421-try later or never gone"
+    # one line, or other numbers: left as they are
+    assert join_continuations("550 5.7.1 size 550 is too big") == "550 5.7.1 size 550 is too big"
+    assert join_continuations("10.550-5.7.1 x") == "10.550-5.7.1 x"
+
+
+def test_a_phrase_split_across_reply_lines_is_still_found() -> None:
+    from smtp_explain.classify import get_classifier
+
+    text = "550-5.7.1 Client host rejected: cannot find your\n550-5.7.1 hostname, [192.0.2.1]"
+    assert get_classifier().classify(text).reason == "requireptr"

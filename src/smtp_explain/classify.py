@@ -15,13 +15,20 @@ from collections.abc import Iterable
 from functools import cache
 
 from smtp_explain import catalog
-from smtp_explain.extract import quick_codes
+from smtp_explain.extract import MULTILINE_HEAD_WITHIN, join_continuations, quick_codes
 from smtp_explain.matcher import Matcher, fold
 from smtp_explain.model import Classification, Evidence
 from smtp_explain.rules import Rule, builtin_rules, load_user_rules, user_rule_paths
 
 UNDEFINED = "undefined"
 NO_SCORE = -(1 << 30)
+
+
+def _prepared(text: str) -> str:
+    """The text as rules read it: folded (matcher.fold), a multi-line reply's repeated
+    codes dropped (extract.join_continuations)."""
+    folded = fold(text)
+    return join_continuations(folded) if "-" in folded[:MULTILINE_HEAD_WITHIN] else folded
 
 
 def status_key(status: str) -> str:
@@ -79,14 +86,14 @@ class Classifier:
     def reason_of(self, text: str, reply_code: str | None = None,
                   status: str | None = None) -> str:
         """Only the reason: the hot path for bulk classification."""
-        return self._decide(self._match(fold(text).encode("utf-8", "surrogatepass")) or [],
+        return self._decide(self._match(_prepared(text).encode("utf-8", "surrogatepass")) or [],
                             reply_code, status)[0]
 
     def reason_with_provider(self, text: str, reply_code: str | None,
                              status: str | None) -> tuple[str, str | None]:
         """The reason and, when a provider-specific phrase decided it, that provider."""
         reason, best, source = self._decide(
-            self._match(fold(text).encode("utf-8", "surrogatepass")) or [], reply_code, status)
+            self._match(_prepared(text).encode("utf-8", "surrogatepass")) or [], reply_code, status)
         return reason, (self._rules[best].provider if source == "rule" else None)
 
     def classify_line(self, text: str) -> str:
@@ -98,7 +105,7 @@ class Classifier:
                  status: str | None = None, *, evidence: bool = True) -> Classification:
         """The reason, with the provider, blocklist and evidence behind it; without
         ``evidence`` (bulk rows) only what a verdict needs: reason, cause, blocklist."""
-        folded = fold(text)
+        folded = _prepared(text)
         hits = self.matcher.scan(folded)
         reason, best, source = self._decide(hits, reply_code, status)
         rules = self._rules

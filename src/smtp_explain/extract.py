@@ -248,6 +248,33 @@ def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# The first line of a multi-line reply ("550-5.7.1 ..."), near the start of a text.
+_MULTILINE_HEAD = re.compile(rf"(?<![\d.])({REPLY_SHAPE})-(?:({STATUS_SHAPE}) )?")
+MULTILINE_HEAD_WITHIN = 300
+
+
+def join_continuations(folded: str) -> str:
+    """A multi-line reply read as one sentence: '550-5.7.1 this message is 550-5.7.1
+    likely spam' -> '550-5.7.1 this message is likely spam'.
+
+    Every line of a multi-line reply repeats its codes (RFC 5321 section 4.2.1); folded
+    into one line (by a relay, a bounce, or a paste) the repeats sit inside phrases.
+    The first line's codes are kept; their repeats after it are dropped. ``folded``
+    is white-space folded text (matcher.fold); the head is looked for near its start.
+    """
+    head = _MULTILINE_HEAD.search(folded, 0, MULTILINE_HEAD_WITHIN)
+    if head is None:
+        return folded
+    code, status = head.group(1), head.group(2)
+    rest = folded[head.end():]
+    repeats = (f" {code}-{status} ", f" {code} {status} ") if status else (f" {code}-", f" {code} ")
+    if repeats[0] not in rest and repeats[1] not in rest:
+        return folded
+    for repeat in repeats:
+        rest = rest.replace(repeat, " ")
+    return folded[:head.end()] + rest
+
+
 def extract(text: str) -> Facts:
     """All facts of one pasted text; only its first MAX_SCAN characters are looked at."""
     text = text[:MAX_SCAN]
