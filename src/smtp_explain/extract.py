@@ -249,7 +249,7 @@ def find_addresses(text: str, limit: int = 10) -> tuple[str, ...]:
 
 
 # The first line of a multi-line reply ("550-5.7.1 ..."), near the start of a text.
-_MULTILINE_HEAD = re.compile(rf"(?<![\d.])({REPLY_SHAPE})-(?:({STATUS_SHAPE}) )?")
+_MULTILINE_HEAD = re.compile(rf"({REPLY_SHAPE})-(?:({STATUS_SHAPE}) )?")
 MULTILINE_HEAD_WITHIN = 300
 
 
@@ -262,7 +262,15 @@ def join_continuations(folded: str) -> str:
     The first line's codes are kept; their repeats after it are dropped. ``folded``
     is white-space folded text (matcher.fold); the head is looked for near its start.
     """
-    head = _MULTILINE_HEAD.search(folded, 0, MULTILINE_HEAD_WITHIN)
+    head = None
+    dash = folded.find("-", 3, MULTILINE_HEAD_WITHIN)
+    while dash > 0:  # a few dashes to test, cheaper than a regex search from every start
+        if folded[dash - 3] in "2345" and folded[dash - 2:dash].isdigit():
+            head = _MULTILINE_HEAD.match(folded, dash - 3)
+            if head is not None and (dash == 3 or folded[dash - 4] not in _NUMBER_CHARS):
+                break
+            head = None
+        dash = folded.find("-", dash + 1, MULTILINE_HEAD_WITHIN)
     if head is None:
         return folded
     code, status = head.group(1), head.group(2)
