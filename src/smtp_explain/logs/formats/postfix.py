@@ -34,6 +34,14 @@ _DELIVERY_STATUS: dict[str, Status] = {
 _ACTION_PREFIXES = ("reject: ", "milter-reject: ", "discard: ", "hold: ", "milter-discard: ",
                     "milter-hold: ")
 _NOTICES = ("warning: ", "fatal: ", "panic: ", "error: ")  # never outcomes
+# The first four characters of the text after the queue id tell which prefix check
+# of the dispatch can hold (the prefixes differ in them); 0: none.
+_TO, _CLIENT, _MESSAGE_ID, _FROM, _REMOVED, _NOTICE, _ACTION = range(1, 8)
+_KINDS: dict[str, int] = {
+    "to=<": _TO, "clie": _CLIENT, "mess": _MESSAGE_ID, "from": _FROM, "remo": _REMOVED,
+    **{prefix[:4]: _NOTICE for prefix in _NOTICES},
+    **{prefix[:4]: _ACTION for prefix in _ACTION_PREFIXES},
+}
 _NOT_OUTCOMES = ("deliverable", "undeliverable")  # address verification probes
 _CLEANUP_ACTIONS: dict[str, Status] = {
     "reject: ": "rejected", "milter-reject: ": "rejected", "discard: ": "discarded",
@@ -100,12 +108,8 @@ def _angle(value: str) -> str:
 
 def _field(text: str, key: str) -> str | None:
     """The value after ``key`` (", relay=") up to the next ", "; None when absent or empty."""
-    at = text.find(key)
-    if at < 0:
-        return None
-    start = at + len(key)
-    end = text.find(", ", start)
-    return text[start:end if end >= 0 else len(text)] or None
+    _, sep, value = text.partition(key)
+    return value.partition(", ")[0] or None if sep else None
 
 
 def _paren(text: str) -> str | None:
@@ -155,79 +159,80 @@ class PostfixReader:
         return self.feed_batch((line,))
 
     def feed_batch(self, lines: Iterable[str]) -> list[LogEvent]:
-        """The events of ``lines``. One loop over a batch, with _split_line and the
+        """The events of ``lines``. One loop over a batch with _split_line and the
         dispatch written out in it: most lines of a busy log (connects, client=,
-        message-id=, from=, removed) are read with a few string searches and no
-        call. The timestamp and host are sliced only for lines that give events."""
+        message-id=, from=, removed) are read with a few partitions and one dict
+        look-up, and no call. (str.find/startswith with offsets parse their
+        arguments the slow way, so the common path uses partition and slices.)
+        The timestamp and host are kept only for lines that give events."""
         events: list[LogEvent] = []
         unparsed = self._unparsed.add
         messages = self._messages
+        kinds = _KINDS
         for line in lines:
             if not line:
                 continue
-            # _split_line, written out
-            at = line.find(" postfix")
-            while at >= 0:
-                colon = line.find(": ", at)
-                if colon < 0:
-                    at = -1
-                    break
-                if line.find(" ", at + 1, colon) < 0:
-                    break
-                at = line.find(" postfix", at + 1)
-            cut = line.rfind(" ", 0, at) if at > 0 else -1
-            if cut <= 0:
-                if _looks_delivery(line):
-                    unparsed(line)
-                continue
-            start = colon + 2
-            qid: str | None = None
-            if line.startswith("NOQUEUE: ", start):
-                rest = line[start + 9:]
-            else:
-                end = line.find(": ", start, start + 21)
-                if end >= start + 5:
-                    word = line[start:end]
-                    if word.isascii() and word.isalnum() and (
-                            (len(word) <= 15 and not word.strip(_HEX))
-                            or (len(word) >= 10 and not word.isalpha())):
-                        qid = word
-                        rest = line[end + 2:]
-                    else:
-                        rest = line[start:]
+            # _split_line, written out; a line it reads otherwise (a " postfix"
+            # before the first ": " that is not the program) takes the slow way
+            head, sep, msg = line.partition(": ")
+            at = head.find(" postfix") if sep else -1
+            if at > 0 and " " not in head[at + 1:]:
+                stamp, _, host = head[:at].rpartition(" ")
+                if not stamp:
+                    if _looks_delivery(line):
+                        unparsed(line)
+                    continue
+                qid: str | None = None
+                if msg[:9] == "NOQUEUE: ":
+                    rest = msg[9:]
                 else:
-                    rest = line[start:]
+                    word, sep, rest = msg.partition(": ")
+                    if (sep and 5 <= len(word) <= 19 and word.isascii() and word.isalnum() and (
+                            (len(word) <= 15 and not word.strip(_HEX))
+                            or (len(word) >= 10 and not word.isalpha()))):
+                        qid = word
+                    else:
+                        rest = msg
+            else:
+                split = _split_line(line)
+                if split is None:
+                    if _looks_delivery(line):
+                        unparsed(line)
+                    continue
+                stamp, host, qid, rest = split
             # _dispatch, written out: each branch either goes on (a line that is
             # no outcome) or sets found (the events, or None: unreadable)
+            kind = kinds.get(rest[:4], 0)
             found: list[LogEvent] | None
             try:
                 if qid is not None:
-                    if rest.startswith("to=<"):
-                        found = self._delivery(qid, rest, self._iso(line[:cut]), line[cut + 1:at])
-                    elif rest.startswith(_NOTICES):
-                        continue
-                    elif rest.startswith("client="):
+                    if kind == _TO:
+                        found = self._delivery(qid, rest, self._iso(stamp), host)
+                    elif kind == _CLIENT and rest[:7] == "client=":
                         messages.get(qid).client = rest[7:].split(",", 1)[0]
                         continue
-                    elif rest.startswith("message-id="):
+                    elif kind == _MESSAGE_ID and rest[:11] == "message-id=":
                         messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
                         continue
-                    elif rest.startswith("from=<"):
-                        found = self._queued(qid, rest, line[:cut], line[cut + 1:at])
-                    elif rest.startswith("removed"):
+                    elif kind == _FROM and rest[:6] == "from=<":
+                        found = self._queued(qid, rest, stamp, host)
+                    elif kind == _REMOVED and rest[:7] == "removed":
                         messages.drop(qid)
                         continue
-                    elif rest.startswith(_ACTION_PREFIXES):
-                        found = self._cleanup_action(qid, rest, line[:cut], line[cut + 1:at])
+                    elif kind == _NOTICE and rest.startswith(_NOTICES):
+                        continue
+                    elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                        found = self._cleanup_action(qid, rest, stamp, host)
                     elif "status=" in rest:
                         found = None
                     else:
                         continue  # host ... said (no status=), sender non-delivery notification, etc.
-                elif rest.startswith(_NOTICES):
+                elif kind == _NOTICE and rest.startswith(_NOTICES):
                     continue
-                elif rest.startswith(_ACTION_PREFIXES):
-                    found = self._cleanup_action(None, rest, line[:cut], line[cut + 1:at])
-                elif _looks_delivery(rest):
+                elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                    found = self._cleanup_action(None, rest, stamp, host)
+                elif ("status=" in rest or " reject: " in rest or "milter-reject: " in rest
+                      or " to=<" in rest):  # _looks_delivery
                     found = None
                 else:
                     continue
@@ -248,30 +253,25 @@ class PostfixReader:
 
     def _delivery(self, qid: str, rest: str, time: str | None,
                   host: str) -> list[LogEvent] | None:
-        at = rest.find(", status=")
-        if at < 0 or time is None:
+        head, sep, tail = rest.partition(", status=")
+        if not sep or time is None:
             return None
-        word, _, text = rest[at + 9:].partition(" ")
+        word, _, text = tail.partition(" ")
         word = word.rstrip(",")
         if word in _NOT_OUTCOMES:
             return []
         status = _DELIVERY_STATUS.get(word)
         if status is None:
             return None
-        head = rest[:at]
-        to_end = head.find(">", 4)
-        if to_end < 0:
+        recipient, sep, fields = head[4:].partition(">")  # head starts with "to=<"
+        if not sep:
             return None
-        recipient = head[4:to_end]
         message = self._messages.get(qid)
         diagnostic = _paren(text)
-        at = head.find(", relay=", to_end)
-        relay = None
-        if at >= 0:
-            end = head.find(", ", at + 8)
-            relay = head[at + 8:end if end >= 0 else len(head)]
-            if relay in ("none", ""):
-                relay = None
+        _, sep, relay_on = fields.partition(", relay=")
+        relay = relay_on.partition(", ")[0] if sep else None
+        if relay in ("none", ""):
+            relay = None
         attempt = message.attempts.get(recipient, 0) + 1
         if len(message.attempts) < MAX_RECIPIENTS_PER_MESSAGE or recipient in message.attempts:
             message.attempts[recipient] = attempt
