@@ -4,7 +4,7 @@ Events: smtp/lmtp/local/virtual/pipe/error/discard deliveries (``status=``),
 qmgr expiry ("status=expired, returned to sender": one event per recipient
 still deferred), smtpd/postscreen ``NOQUEUE: reject:``, ``QID: reject:``,
 cleanup ``milter-reject``/``reject``/``discard``/``hold``. State per queue id
-(client, message-id, sender, deferred recipients) is dropped on ``removed``.
+(message-id, sender, attempts, deferred recipients) is dropped on ``removed``.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ _KINDS: dict[str, int] = {
     **{prefix[:4]: _NOTICE for prefix in _NOTICES},
     **{prefix[:4]: _ACTION for prefix in _ACTION_PREFIXES},
 }
+_QID_CACHE = 65536  # words whose queue-id test is remembered (a busy log repeats each id)
 _NOT_OUTCOMES = ("deliverable", "undeliverable")  # address verification probes
 _CLEANUP_ACTIONS: dict[str, Status] = {
     "reject: ": "rejected", "milter-reject: ": "rejected", "discard: ": "discarded",
@@ -124,7 +125,6 @@ class _Message:
     queue_id: str
     message_id: str | None = None
     sender: str | None = None
-    client: str | None = None
     attempts: dict[str, int] = field(default_factory=dict)
     # recipient -> (last reply text, relay) while its last outcome is a deferral
     deferred: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -137,6 +137,7 @@ class PostfixReader:
         self._messages: InFlight[_Message] = InFlight(_Message, options.max_in_flight)
         self._stamp = ""
         self._time: str | None = None
+        self._qids: dict[str, bool] = {}  # word before ": " -> is it a queue id (_is_qid)
 
     def _iso(self, stamp: str) -> str | None:
         """ISO 8601 of a syslog timestamp (cached: neighbouring lines share it)."""
@@ -169,16 +170,17 @@ class PostfixReader:
         unparsed = self._unparsed.add
         messages = self._messages
         kinds = _KINDS
+        qids = self._qids
         for line in lines:
             if not line:
                 continue
             # _split_line, written out; a line it reads otherwise (a " postfix"
-            # before the first ": " that is not the program) takes the slow way
+            # before the first ": " that is not the program) takes the slow way.
+            # head[:at] is "<timestamp> <host>", split only for lines that give events.
             head, sep, msg = line.partition(": ")
             at = head.find(" postfix") if sep else -1
             if at > 0 and " " not in head[at + 1:]:
-                stamp, _, host = head[:at].rpartition(" ")
-                if not stamp:
+                if " " not in head[1:at]:  # no timestamp before the host
                     if _looks_delivery(line):
                         unparsed(line)
                     continue
@@ -187,12 +189,19 @@ class PostfixReader:
                     rest = msg[9:]
                 else:
                     word, sep, rest = msg.partition(": ")
-                    if (sep and 5 <= len(word) <= 19 and word.isascii() and word.isalnum() and (
-                            (len(word) <= 15 and not word.strip(_HEX))
-                            or (len(word) >= 10 and not word.isalpha()))):
-                        qid = word
-                    else:
+                    if not sep or len(word) > 19:
                         rest = msg
+                    else:
+                        valid = qids.get(word)
+                        if valid is None:
+                            valid = len(word) >= 5 and _is_qid(word)
+                            if len(qids) >= _QID_CACHE:
+                                qids.clear()
+                            qids[word] = valid
+                        if valid:
+                            qid = word
+                        else:
+                            rest = msg
             else:
                 split = _split_line(line)
                 if split is None:
@@ -200,6 +209,8 @@ class PostfixReader:
                         unparsed(line)
                     continue
                 stamp, host, qid, rest = split
+                head = f"{stamp} {host}"  # the host holds no space: rpartition splits them again
+                at = len(head)
             # _dispatch, written out: each branch either goes on (a line that is
             # no outcome) or sets found (the events, or None: unreadable)
             kind = kinds.get(rest[:4], 0)
@@ -207,21 +218,24 @@ class PostfixReader:
             try:
                 if qid is not None:
                     if kind == _TO:
+                        stamp, _, host = head[:at].rpartition(" ")
                         found = self._delivery(qid, rest, self._iso(stamp), host)
+                    elif kind == _REMOVED and rest[:7] == "removed":
+                        messages.drop(qid)
+                        continue
                     elif kind == _CLIENT and rest[:7] == "client=":
-                        messages.get(qid).client = rest[7:].split(",", 1)[0]
+                        messages.get(qid)  # the client itself is not shown
                         continue
                     elif kind == _MESSAGE_ID and rest[:11] == "message-id=":
                         messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
                         continue
                     elif kind == _FROM and rest[:6] == "from=<":
+                        stamp, _, host = head[:at].rpartition(" ")
                         found = self._queued(qid, rest, stamp, host)
-                    elif kind == _REMOVED and rest[:7] == "removed":
-                        messages.drop(qid)
-                        continue
                     elif kind == _NOTICE and rest.startswith(_NOTICES):
                         continue
                     elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                        stamp, _, host = head[:at].rpartition(" ")
                         found = self._cleanup_action(qid, rest, stamp, host)
                     elif "status=" in rest:
                         found = None
@@ -230,6 +244,7 @@ class PostfixReader:
                 elif kind == _NOTICE and rest.startswith(_NOTICES):
                     continue
                 elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                    stamp, _, host = head[:at].rpartition(" ")
                     found = self._cleanup_action(None, rest, stamp, host)
                 elif ("status=" in rest or " reject: " in rest or "milter-reject: " in rest
                       or " to=<" in rest):  # _looks_delivery
