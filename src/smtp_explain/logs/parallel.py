@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
-import orjson
-
 from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
+from smtp_explain.logs.event import LogEvent
 from smtp_explain.logs.formats import get_format
+from smtp_explain.logs.jsonl import write_json_lines
 from smtp_explain.logs.pipeline import within
 from smtp_explain.logs.sources import (
     STREAM_ERRORS,
@@ -46,7 +46,6 @@ from smtp_explain.logs.tally import Tally
 from smtp_explain.logs.unparsed import Unparsed
 
 PIECE = 16 << 20  # bytes of a plain file per split task
-CSV_FORMATS = ("exchange", "o365")
 
 
 @dataclass(frozen=True)
@@ -109,25 +108,26 @@ def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
         if job.keep_unparsed else None  # noqa: SIM115
     unparsed = Unparsed((lambda line: kept.write(line + "\n")) if kept is not None else None)
     events_path = os.path.join(job.folder, f"{name}.jsonl")
+    batches = _batched(within(events_from_lines(lines, job.fmt, unparsed=unparsed),
+                              job.since, job.until))
     with open(events_path, "wb") as out:
-        batch: list[bytes] = []
-        for event in within(events_from_lines(lines, job.fmt, unparsed=unparsed),
-                            job.since, job.until):
-            if job.tally:
-                result.tally.add(event)
-            if job.json_lines:
-                batch.append(orjson.dumps(event.to_dict()))
-                if len(batch) >= 512:
-                    out.write(b"\n".join(batch) + b"\n")
-                    batch.clear()
-        if batch:
-            out.write(b"\n".join(batch) + b"\n")
+        if job.json_lines:
+            write_json_lines(batches, out, result.tally if job.tally else None)
+        elif job.tally:
+            for batch in batches:
+                for event in batch:
+                    result.tally.add(event)
     if kept is not None:
         kept.close()
         result.unparsed_file = kept.name
     result.events = events_path
     result.tally.unparsed = unparsed.count
     return result
+
+
+def _batched(events: Iterator[LogEvent], size: int = 2048) -> Iterator[list[LogEvent]]:
+    while batch := list(itertools.islice(events, size)):
+        yield batch
 
 
 def _read_bucket(args: tuple[_Job, int, list[str]]) -> _Result:
@@ -195,7 +195,7 @@ def run_parallel(
                 job = _Job(name, jobs, os.path.join(folder, f"g{number}"), since, until,
                            json_out is not None, unparsed_out is not None, tally_events)
                 os.mkdir(job.folder)
-                if name in CSV_FORMATS:
+                if get_format(name).csv_rows:
                     results = pool.imap(_read_whole, [(job, n, _Piece(p)) for n, p in enumerate(group)])
                 else:
                     pieces = [piece for path in group for piece in _pieces(path)]

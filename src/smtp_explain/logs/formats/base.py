@@ -52,3 +52,5 @@ class LogFormat:
     # the queue id (or message id) the line belongs to; None for a line on its own
     queue_key: Callable[[str], str | None]
     reader: Callable[[Unparsed, ReadOptions], Reader]
+    # True for CSV logs: a row may span lines, and the header line names the columns
+    csv_rows: bool = False

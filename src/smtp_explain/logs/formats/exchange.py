@@ -131,4 +131,4 @@ class ExchangeReader(Reader):
         return events
 
 
-FORMAT = LogFormat(NAME, sniff, queue_key, ExchangeReader)
+FORMAT = LogFormat(NAME, sniff, queue_key, ExchangeReader, csv_rows=True)

@@ -143,4 +143,4 @@ class O365Reader(Reader):
         return events
 
 
-FORMAT = LogFormat(NAME, sniff, queue_key, O365Reader)
+FORMAT = LogFormat(NAME, sniff, queue_key, O365Reader, csv_rows=True)
