@@ -58,11 +58,8 @@ def _judge_shape(masked: str) -> Verdict:
     return Verdict(d.reason, getattr(d, "cause", None), d.hard_bounce, d.reply_code, d.status)
 
 
-@lru_cache(maxsize=16384)
 def judge(text: str) -> Verdict:
-    """explain()'s verdict on one reply text. Cached on the text itself as well:
-    about a third of a busy log's replies repeat word for word ("delivered to
-    mailbox", a blocklist reject), and a hit skips the masking."""
+    """explain()'s verdict on one reply text."""
     return _judge_shape(shape(text))
 
 
@@ -71,8 +68,12 @@ def _fallbacks() -> dict[str, dict[str, str]]:
     return catalog.facts("log_events")
 
 
+@lru_cache(maxsize=16384)
 def verdict_for(status: str, text: str | None) -> Verdict:
-    """The verdict of an event of ``status`` whose reply (or last reply) is ``text``."""
+    """The verdict of an event of ``status`` whose reply (or last reply) is ``text``.
+    Cached on the exact text as well: about a third of a busy log's replies repeat
+    word for word ("delivered to mailbox", a blocklist reject), and a hit skips
+    the masking and the fallback."""
     found = judge(text) if text else None
     if found is not None and found.reason != UNDEFINED:
         return found
