@@ -163,3 +163,51 @@ def test_json_lines_writer_keeps_keys_and_counts() -> None:
     assert [tuple(row) for row in rows] == [EVENT_FIELDS] * len(events)
     assert rows == [event.to_dict() for event in events]
     assert tally.events == len(events) and sink.data.endswith(b"\n")
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_byte_ranges_together_read_the_whole_file(tmp_path: Path, parts: int,
+                                                  ending: str) -> None:
+    """Ranges cut lines in the middle, at a newline and just after one; every line is
+    read once, by the range it begins in, and the ranges together equal the whole file."""
+    from smtp_explain.logs.sources import byte_ranges, range_batches, read_lines
+
+    lines = [f"line {n} " + "é" * (n % 5) + "x" * (n % 37) for n in range(400)]
+    path = tmp_path / "mail.log"
+    path.write_bytes(("\n".join(lines) + ending).encode())
+    size = path.stat().st_size
+    ranges = byte_ranges(size, parts)
+    assert len(ranges) == min(parts, size) and ranges[-1][1] == size
+    whole = list(read_lines(str(path), lambda *a: None))
+    newline = path.read_bytes().index(b"\n", size // 3)
+    for cuts in (ranges, [(0, newline), (newline, size)], [(0, newline + 1), (newline + 1, size)]):
+        pieces = [[line for batch in range_batches(str(path), start, end) for line in batch]
+                  for start, end in cuts]
+        assert [line for piece in pieces for line in piece] == whole
+    assert [line.rstrip("\r") for line in whole] == lines
+
+
+def test_jobs_read_compressed_files_whole(tmp_path: Path) -> None:
+    """--jobs splits a compressed log by file only; the events equal one process's."""
+    import gzip
+    import os
+    import subprocess
+    import sys
+
+    log = loggen.postfix_log(67, 300, "rfc3339")
+    half = len(log.lines) // 2
+    first, second = tmp_path / "mail.log.1.gz", tmp_path / "mail.log"
+    first.write_bytes(gzip.compress(("\n".join(log.lines[:half]) + "\n").encode()))
+    second.write_text("\n".join(log.lines[half:]) + "\n")
+    env = {**os.environ, "LANG": "C.UTF-8"}
+
+    def events(*extra: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "smtp_explain.cli", "logs", "--json-lines",
+                               *extra, str(first), str(second)], capture_output=True, env=env,
+                              timeout=300, check=True)
+        return sorted(done.stdout.decode().splitlines())
+
+    one = events()
+    assert len(one) == len(log.truth)
+    assert events("--jobs", "2") == one
