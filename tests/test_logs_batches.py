@@ -211,3 +211,32 @@ def test_jobs_read_compressed_files_whole(tmp_path: Path) -> None:
     one = events()
     assert len(one) == len(log.truth)
     assert events("--jobs", "2") == one
+
+
+def test_jobs_bucket_files_are_not_sniffed_for_compression(tmp_path: Path) -> None:
+    """A log line that begins like a bzip2 stream and lands first in a bucket file is
+    read as text there, as in one process."""
+    import os
+    import subprocess
+    import sys
+    import zlib
+
+    from smtp_explain.logs import queue_key as key_of
+
+    log = loggen.postfix_log(68, 100, "rfc3339")
+    first_bucket = zlib.crc32((key_of(log.lines[0], "postfix") or log.lines[0]).encode()) % 2
+    odd = next(text for n in range(100) if zlib.crc32(
+        (text := f"BZh91AY&SY noise {n}").encode()) % 2 != first_bucket)
+    path = tmp_path / "mail.log"
+    path.write_text("\n".join([log.lines[0], odd, *log.lines[1:]]) + "\n")
+    env = {**os.environ, "LANG": "C.UTF-8"}
+
+    def run(*extra: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "smtp_explain.cli", "logs", "--json-lines",
+                               *extra, str(path)], capture_output=True, env=env, timeout=300,
+                              check=False)
+
+    one, two = run(), run("--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert sorted(two.stdout.splitlines()) == sorted(one.stdout.splitlines())
+    assert len(one.stdout.splitlines()) == len(log.truth)

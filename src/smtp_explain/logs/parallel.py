@@ -30,18 +30,19 @@ from datetime import datetime
 from typing import IO
 
 from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
-from smtp_explain.logs.event import LogEvent
 from smtp_explain.logs.formats import get_format
 from smtp_explain.logs.jsonl import write_json_lines
-from smtp_explain.logs.pipeline import within
+from smtp_explain.logs.pipeline import event_batches_from_paths, within_batches
 from smtp_explain.logs.sources import (
     STREAM_ERRORS,
     byte_ranges,
     is_compressed,
+    plain_batches,
+    read_batches,
     read_lines,
     read_range,
 )
-from smtp_explain.logs.stream import MAX_LINE, events_from_lines
+from smtp_explain.logs.stream import MAX_LINE
 from smtp_explain.logs.tally import Tally
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -102,14 +103,18 @@ def _split(args: tuple[_Job, int, _Piece]) -> tuple[list[str], list[tuple[str, s
     return names, errors
 
 
-def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
-    result = _Result()
+def _finish(job: _Job, name: str, paths: list[str],
+            batches_of: Callable[[str, Callable[[str, str], None]], Iterator[list[str]]],
+            errors: list[tuple[str, str]]) -> _Result:
+    """Events of ``paths`` read as one log, a batch at a time, as in one process."""
+    result = _Result(errors=errors)
     kept = open(os.path.join(job.folder, f"{name}.unparsed"), "w", encoding="utf-8") \
         if job.keep_unparsed else None  # noqa: SIM115
     unparsed = Unparsed((lambda line: kept.write(line + "\n")) if kept is not None else None)
     events_path = os.path.join(job.folder, f"{name}.jsonl")
-    batches = _batched(within(events_from_lines(lines, job.fmt, unparsed=unparsed),
-                              job.since, job.until))
+    batches = within_batches(event_batches_from_paths(
+        paths, job.fmt, unparsed=unparsed, on_error=lambda path, detail: errors.append(
+            (path, detail)), batches_of=batches_of), job.since, job.until)
     with open(events_path, "wb") as out:
         if job.json_lines:
             write_json_lines(batches, out, result.tally if job.tally else None)
@@ -125,29 +130,16 @@ def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
     return result
 
 
-def _batched(events: Iterator[LogEvent], size: int = 2048) -> Iterator[list[LogEvent]]:
-    while batch := list(itertools.islice(events, size)):
-        yield batch
-
-
 def _read_bucket(args: tuple[_Job, int, list[str]]) -> _Result:
+    """The split files of one bucket, in input order: our own plain text, never sniffed
+    for compression (a line may begin with "BZh")."""
     job, bucket, files = args
-
-    def lines() -> Iterator[str]:
-        for name in files:
-            with open(name, encoding="utf-8", errors="surrogatepass") as stream:
-                for line in stream:
-                    yield line[:-1]
-
-    return _finish(job, f"bucket-{bucket:03d}", lines())
+    return _finish(job, f"bucket-{bucket:03d}", files, lambda path, _: plain_batches(path), [])
 
 
 def _read_whole(args: tuple[_Job, int, _Piece]) -> _Result:
     job, number, piece = args
-    errors: list[tuple[str, str]] = []
-    result = _finish(job, f"file-{number:06d}", _lines_of(piece, errors))
-    result.errors = errors
-    return result
+    return _finish(job, f"file-{number:06d}", [piece.path], read_batches, [])
 
 
 def _format_of(path: str, fmt: str, on_error: Callable[[str, str], None]) -> str | None:

@@ -108,6 +108,13 @@ def read_batches(path: str, on_error: Callable[[str, str], None]) -> Iterator[li
             raw.close()
 
 
+def plain_batches(path: str) -> Iterator[list[str]]:
+    """Lines of an uncompressed file that this program wrote, in lists (not sniffed
+    for compression: its first line may begin like a compressed stream)."""
+    with open(path, "rb") as raw:
+        yield from split_batches(raw.read)
+
+
 def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]:
     """Lines of one path (``-`` is stdin); problems go to ``on_error`` as one line."""
     for batch in read_batches(path, on_error):
