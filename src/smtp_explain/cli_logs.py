@@ -113,30 +113,20 @@ def _run(args: argparse.Namespace, lang: str, since: datetime | None, until: dat
         sys.stdout.buffer.flush()
         return tally
 
-    from smtp_explain.logs.pipeline import events_from_paths, within
+    from smtp_explain.logs.pipeline import event_batches_from_paths, within_batches
     from smtp_explain.logs.unparsed import Unparsed
 
     unparsed = Unparsed((lambda line: unparsed_file.write(line + "\n"))
                         if unparsed_file is not None else None)
     tally = Tally()
-    events = within(events_from_paths(args.paths, args.format, unparsed=unparsed,
-                                      on_error=on_error), since, until)
+    batches = within_batches(event_batches_from_paths(args.paths, args.format, unparsed=unparsed,
+                                                      on_error=on_error), since, until)
     if args.json_lines:
-        import orjson
+        from smtp_explain.logs.jsonl import write_json_lines
 
-        counted = args.report is not None  # the tally only feeds the report here
-        out = sys.stdout.buffer
-        batch: list[bytes] = []
-        for event in events:
-            if counted:
-                tally.add(event)
-            batch.append(orjson.dumps(event.to_dict()))
-            if len(batch) >= 512:
-                out.write(b"\n".join(batch) + b"\n")
-                batch.clear()
-        if batch:
-            out.write(b"\n".join(batch) + b"\n")
-        out.flush()
+        # the tally only feeds the report here
+        write_json_lines(batches, sys.stdout.buffer, tally if args.report is not None else None)
+        sys.stdout.buffer.flush()
     else:
         progress = None
         if sys.stderr.isatty():
@@ -144,10 +134,14 @@ def _run(args: argparse.Namespace, lang: str, since: datetime | None, until: dat
 
             progress = Progress()
         try:
-            for count, event in enumerate(events, 1):
-                tally.add(event)
-                if progress is not None and count % PROGRESS_EVERY == 0:
+            count = shown = 0
+            for batch in batches:
+                for event in batch:
+                    tally.add(event)
+                count += len(batch)
+                if progress is not None and count - shown >= PROGRESS_EVERY:
                     progress.update(count)
+                    shown = count
         finally:
             if progress is not None:
                 progress.close()

@@ -36,4 +36,12 @@ class LogEvent(NamedTuple):
     attempt: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(zip(EVENT_FIELDS, self, strict=True))
+        """EVENT_FIELDS -> values (a dict display: the JSON writer calls this per event)."""
+        return {
+            "time": self.time, "host": self.host, "queue_id": self.queue_id,
+            "message_id": self.message_id, "sender": self.sender, "recipient": self.recipient,
+            "status": self.status, "relay": self.relay, "reply_code": self.reply_code,
+            "status_code": self.status_code, "diagnostic": self.diagnostic,
+            "reason": self.reason, "cause": self.cause, "hard_bounce": self.hard_bounce,
+            "delay": self.delay, "attempt": self.attempt,
+        }

@@ -29,24 +29,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
-import orjson
-
 from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
 from smtp_explain.logs.formats import get_format
-from smtp_explain.logs.pipeline import within
+from smtp_explain.logs.jsonl import write_json_lines
+from smtp_explain.logs.pipeline import event_batches_from_paths, within_batches
 from smtp_explain.logs.sources import (
     STREAM_ERRORS,
     byte_ranges,
     is_compressed,
+    plain_batches,
+    read_batches,
     read_lines,
     read_range,
 )
-from smtp_explain.logs.stream import MAX_LINE, events_from_lines
+from smtp_explain.logs.stream import MAX_LINE
 from smtp_explain.logs.tally import Tally
 from smtp_explain.logs.unparsed import Unparsed
 
 PIECE = 16 << 20  # bytes of a plain file per split task
-CSV_FORMATS = ("exchange", "o365")
 
 
 @dataclass(frozen=True)
@@ -103,25 +103,25 @@ def _split(args: tuple[_Job, int, _Piece]) -> tuple[list[str], list[tuple[str, s
     return names, errors
 
 
-def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
-    result = _Result()
+def _finish(job: _Job, name: str, paths: list[str],
+            batches_of: Callable[[str, Callable[[str, str], None]], Iterator[list[str]]],
+            errors: list[tuple[str, str]]) -> _Result:
+    """Events of ``paths`` read as one log, a batch at a time, as in one process."""
+    result = _Result(errors=errors)
     kept = open(os.path.join(job.folder, f"{name}.unparsed"), "w", encoding="utf-8") \
         if job.keep_unparsed else None  # noqa: SIM115
     unparsed = Unparsed((lambda line: kept.write(line + "\n")) if kept is not None else None)
     events_path = os.path.join(job.folder, f"{name}.jsonl")
+    batches = within_batches(event_batches_from_paths(
+        paths, job.fmt, unparsed=unparsed, on_error=lambda path, detail: errors.append(
+            (path, detail)), batches_of=batches_of), job.since, job.until)
     with open(events_path, "wb") as out:
-        batch: list[bytes] = []
-        for event in within(events_from_lines(lines, job.fmt, unparsed=unparsed),
-                            job.since, job.until):
-            if job.tally:
-                result.tally.add(event)
-            if job.json_lines:
-                batch.append(orjson.dumps(event.to_dict()))
-                if len(batch) >= 512:
-                    out.write(b"\n".join(batch) + b"\n")
-                    batch.clear()
-        if batch:
-            out.write(b"\n".join(batch) + b"\n")
+        if job.json_lines:
+            write_json_lines(batches, out, result.tally if job.tally else None)
+        elif job.tally:
+            for batch in batches:
+                for event in batch:
+                    result.tally.add(event)
     if kept is not None:
         kept.close()
         result.unparsed_file = kept.name
@@ -131,23 +131,15 @@ def _finish(job: _Job, name: str, lines: Iterator[str]) -> _Result:
 
 
 def _read_bucket(args: tuple[_Job, int, list[str]]) -> _Result:
+    """The split files of one bucket, in input order: our own plain text, never sniffed
+    for compression (a line may begin with "BZh")."""
     job, bucket, files = args
-
-    def lines() -> Iterator[str]:
-        for name in files:
-            with open(name, encoding="utf-8", errors="surrogatepass") as stream:
-                for line in stream:
-                    yield line[:-1]
-
-    return _finish(job, f"bucket-{bucket:03d}", lines())
+    return _finish(job, f"bucket-{bucket:03d}", files, lambda path, _: plain_batches(path), [])
 
 
 def _read_whole(args: tuple[_Job, int, _Piece]) -> _Result:
     job, number, piece = args
-    errors: list[tuple[str, str]] = []
-    result = _finish(job, f"file-{number:06d}", _lines_of(piece, errors))
-    result.errors = errors
-    return result
+    return _finish(job, f"file-{number:06d}", [piece.path], read_batches, [])
 
 
 def _format_of(path: str, fmt: str, on_error: Callable[[str, str], None]) -> str | None:
@@ -195,7 +187,7 @@ def run_parallel(
                 job = _Job(name, jobs, os.path.join(folder, f"g{number}"), since, until,
                            json_out is not None, unparsed_out is not None, tally_events)
                 os.mkdir(job.folder)
-                if name in CSV_FORMATS:
+                if get_format(name).csv_rows:
                     results = pool.imap(_read_whole, [(job, n, _Piece(p)) for n, p in enumerate(group)])
                 else:
                     pieces = [piece for path in group for piece in _pieces(path)]

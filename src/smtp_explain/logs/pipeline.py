@@ -11,33 +11,66 @@ from smtp_explain.logs.clock import instant
 from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
 from smtp_explain.logs.event import LogEvent
 from smtp_explain.logs.formats import Reader, ReadOptions, get_format
-from smtp_explain.logs.sources import read_lines
+from smtp_explain.logs.sources import read_batches
 from smtp_explain.logs.stream import MAX_LINE
 from smtp_explain.logs.unparsed import Unparsed
 
 
-def _peek_format(lines: Iterator[str]) -> tuple[str | None, Iterator[str]]:
-    head: list[str] = []
+def _peek_format(batches: Iterator[list[str]]) -> tuple[str | None, Iterator[list[str]]]:
+    """The format of the first of the first SNIFF_LINES lines that shows one."""
+    head: list[list[str]] = []
+    seen = 0
     found = None
-    for line in itertools.islice(lines, SNIFF_LINES):
-        head.append(line)
-        found = sniff_line(line[:MAX_LINE])
-        if found:
+    for batch in batches:
+        head.append(batch)
+        for line in itertools.islice(batch, SNIFF_LINES - seen):
+            found = sniff_line(line[:MAX_LINE])
+            if found:
+                return found, itertools.chain(head, batches)
+        seen += len(batch)
+        if seen >= SNIFF_LINES:
             break
-    return found, itertools.chain(head, lines)
+    return found, itertools.chain(head, batches)
 
 
-def _feed(reader: Reader, lines: Iterable[str]) -> Iterator[LogEvent]:
-    feed = reader.feed
-    for line in lines:
-        if len(line) > MAX_LINE:
-            line = line[:MAX_LINE]
-        if line.endswith("\r"):
-            line = line.rstrip("\r")
-        if line:
-            events = feed(line)
-            if events:
-                yield from events
+def clean_batch(batch: list[str]) -> list[str]:
+    """Lines as readers take them: cut to MAX_LINE characters, without a trailing
+    carriage return. Checked once per batch (both are rare)."""
+    if batch and max(map(len, batch)) > MAX_LINE:
+        batch = [line[:MAX_LINE] for line in batch]
+    if "\r" in "".join(batch):
+        batch = [line.rstrip("\r") for line in batch]
+    return batch
+
+
+def event_batches_from_paths(
+    paths: Iterable[str],
+    fmt: str = "auto",
+    *,
+    unparsed: Unparsed,
+    on_error: Callable[[str, str], None],
+    year: int | None = None,
+    batches_of: Callable[[str, Callable[[str, str], None]], Iterator[list[str]]] = read_batches,
+) -> Iterator[list[LogEvent]]:
+    """The events of ``paths``, one list per batch of lines read (lists may be empty)."""
+    options = ReadOptions(year=year)
+    current: str | None = None
+    reader: Reader | None = None
+    for path in paths:
+        batches = batches_of(path, on_error)
+        name = fmt
+        if fmt == "auto":
+            found, batches = _peek_format(batches)
+            name = found or current or FALLBACK
+        if reader is None or name != current:
+            if reader is not None:
+                yield list(reader.finish())
+            reader, current = get_format(name).reader(unparsed, options), name
+        feed_batch = reader.feed_batch
+        for batch in batches:
+            yield feed_batch(clean_batch(batch))
+    if reader is not None:
+        yield list(reader.finish())
 
 
 def events_from_paths(
@@ -47,24 +80,11 @@ def events_from_paths(
     unparsed: Unparsed,
     on_error: Callable[[str, str], None],
     year: int | None = None,
-    lines_of: Callable[[str, Callable[[str, str], None]], Iterator[str]] = read_lines,
 ) -> Iterator[LogEvent]:
-    options = ReadOptions(year=year)
-    current: str | None = None
-    reader: Reader | None = None
-    for path in paths:
-        lines = lines_of(path, on_error)
-        name = fmt
-        if fmt == "auto":
-            found, lines = _peek_format(lines)
-            name = found or current or FALLBACK
-        if reader is None or name != current:
-            if reader is not None:
-                yield from reader.finish()
-            reader, current = get_format(name).reader(unparsed, options), name
-        yield from _feed(reader, lines)
-    if reader is not None:
-        yield from reader.finish()
+    """The events of ``paths``: files read in the order given."""
+    for batch in event_batches_from_paths(paths, fmt, unparsed=unparsed, on_error=on_error,
+                                          year=year):
+        yield from batch
 
 
 def within(events: Iterable[LogEvent], since: datetime | None,
@@ -79,3 +99,13 @@ def within(events: Iterable[LogEvent], since: datetime | None,
             continue
         if (since is None or when >= since) and (until is None or when < until):
             yield event
+
+
+def within_batches(batches: Iterable[list[LogEvent]], since: datetime | None,
+                   until: datetime | None) -> Iterator[list[LogEvent]]:
+    """:func:`within` for each batch of events."""
+    if since is None and until is None:
+        yield from batches
+        return
+    for batch in batches:
+        yield list(within(batch, since, until))

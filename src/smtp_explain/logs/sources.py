@@ -16,7 +16,10 @@ import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO
 
-CHUNK = 1 << 20
+# 64 KiB: a chunk, its text and its lines stay in the CPU cache and in glibc's free
+# lists. With 1 MiB chunks every batch grew and trimmed the heap (a 200 MB log cost
+# 600,000 page faults, 2 s of system time and colder caches; 64 KiB: 19,000).
+CHUNK = 64 << 10
 MAX_LINE = 64 << 10
 
 
@@ -56,9 +59,10 @@ def is_compressed(path: str) -> bool:
     return any(head.startswith(magic) for magic, _ in _MAGIC)
 
 
-def _whole_lines(chunks: Iterable[bytes]) -> Generator[str, None, bytes]:
-    """The complete lines of a stream of byte chunks, as text; returns what is left
-    after the last newline (a line longer than MAX_LINE is cut there)."""
+def _whole_lines(chunks: Iterable[bytes]) -> Generator[list[str], None, bytes]:
+    """The complete lines of a stream of byte chunks, as text, one list per chunk;
+    returns what is left after the last newline (a line longer than MAX_LINE is cut
+    there). One decode and one split per chunk: per-line work stays with the reader."""
     carry = b""
     for chunk in chunks:
         cut = chunk.rfind(b"\n")
@@ -67,19 +71,25 @@ def _whole_lines(chunks: Iterable[bytes]) -> Generator[str, None, bytes]:
             continue
         block = carry + chunk[:cut]
         carry = chunk[cut + 1:]
-        yield from block.decode("utf-8", errors="replace").split("\n")
+        yield block.decode("utf-8", errors="replace").split("\n")
     return carry
+
+
+def split_batches(read: Callable[[int], bytes]) -> Iterator[list[str]]:
+    """Text lines from a ``read`` function, in lists (one per chunk read)."""
+    carry = yield from _whole_lines(iter(lambda: read(CHUNK), b""))
+    if carry:
+        yield [carry.decode("utf-8", errors="replace")]
 
 
 def split_lines(read: Callable[[int], bytes]) -> Iterator[str]:
     """Text lines from a ``read`` function."""
-    carry = yield from _whole_lines(iter(lambda: read(CHUNK), b""))
-    if carry:
-        yield carry.decode("utf-8", errors="replace")
+    for batch in split_batches(read):
+        yield from batch
 
 
-def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]:
-    """Lines of one path (``-`` is stdin); problems go to ``on_error`` as one line."""
+def read_batches(path: str, on_error: Callable[[str, str], None]) -> Iterator[list[str]]:
+    """Lines of one path (``-`` is stdin) in lists; problems go to ``on_error`` as one line."""
     try:
         raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
@@ -90,7 +100,7 @@ def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]
             on_error(path, os.strerror(21))
             return
         stream = _decompressed(raw)
-        yield from split_lines(stream.read)
+        yield from split_batches(stream.read)
     except STREAM_ERRORS as exc:
         on_error(path, str(exc) or type(exc).__name__)
     finally:
@@ -98,8 +108,22 @@ def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]
             raw.close()
 
 
-def read_range(path: str, start: int, end: int) -> Iterator[str]:
-    """The lines of a plain file that begin at a byte offset in [start, end)."""
+def plain_batches(path: str) -> Iterator[list[str]]:
+    """Lines of an uncompressed file that this program wrote, in lists (not sniffed
+    for compression: its first line may begin like a compressed stream)."""
+    with open(path, "rb") as raw:
+        yield from split_batches(raw.read)
+
+
+def read_lines(path: str, on_error: Callable[[str, str], None]) -> Iterator[str]:
+    """Lines of one path (``-`` is stdin); problems go to ``on_error`` as one line."""
+    for batch in read_batches(path, on_error):
+        yield from batch
+
+
+def range_batches(path: str, start: int, end: int) -> Iterator[list[str]]:
+    """The lines of a plain file that begin at a byte offset in [start, end), in lists:
+    a line cut by ``start`` belongs to the range before, one cut by ``end`` to this one."""
     with open(path, "rb") as raw:
         if start > 0:
             raw.seek(start - 1)
@@ -119,7 +143,13 @@ def read_range(path: str, start: int, end: int) -> Iterator[str]:
         carry = yield from _whole_lines(chunks())
         if carry:  # a line that began before end: read it to its end
             carry = (carry + raw.readline(MAX_LINE)).rstrip(b"\n")
-            yield carry.decode("utf-8", errors="replace")
+            yield [carry.decode("utf-8", errors="replace")]
+
+
+def read_range(path: str, start: int, end: int) -> Iterator[str]:
+    """The lines of a plain file that begin at a byte offset in [start, end)."""
+    for batch in range_batches(path, start, end):
+        yield from batch
 
 
 def byte_ranges(size: int, parts: int) -> list[tuple[int, int]]:

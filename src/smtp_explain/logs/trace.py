@@ -11,7 +11,6 @@ from smtp_explain.logs.stream import events_from_lines, queue_key
 from smtp_explain.logs.unparsed import Unparsed
 
 MAX_KEYS = 1000
-CSV_FORMATS = ("exchange", "o365")
 
 
 @dataclass
@@ -30,7 +29,7 @@ def trace(lines: Iterable[str], wanted: str, fmt: str) -> Trace:
     log_format = get_format(fmt)
     for line in lines:
         key = queue_key(line, fmt)
-        if key is None and fmt in CSV_FORMATS and log_format.sniff(line):
+        if key is None and log_format.csv_rows and log_format.sniff(line):
             headers.append(line.rstrip("\r\n"))
             continue
         if key in keys or needle in line:

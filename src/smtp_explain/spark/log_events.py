@@ -23,6 +23,7 @@ pass ``fmt`` to skip the look.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,42 +50,26 @@ _KEYED_FIELDS = (("line", "str"), ("pos", "int"), ("group", "str"))
 _KEYED = arrow_schema(_KEYED_FIELDS)
 
 
-# Formats whose records are CSV rows: a quoted field may hold a line break, so a row can
-# span lines, and only the whole row tells its queue id.
-_CSV_FORMATS = frozenset({"exchange", "o365"})
-
-
-def _records(lines: Iterator[tuple[str, int]], fmt: str) -> Iterator[tuple[str, int]]:
-    """(record, position) from (line, position): lines of one CSV row joined as the
-    reader joins them; every line its own record in the other formats."""
-    if fmt not in _CSV_FORMATS:
-        yield from lines
-        return
-    from smtp_explain.logs.formats.csv_rows import RowJoiner
-
-    rows = RowJoiner()
-    first: int | None = None
-    for line, pos in lines:
-        first = pos if first is None else first
-        text = rows.push(line)
-        if text is not None:
-            yield text, first
-            first = None
-    rest = rows.rest()
-    if rest is not None and first is not None:
-        yield rest, first  # a row cut by the end of the split: read as it is
-
-
 def _key_partition(batches_in: Iterator[pa.RecordBatch], fmt: str) -> Iterator[pa.RecordBatch]:
-    from smtp_explain.logs import queue_key
+    from smtp_explain.logs import records_from_lines
 
-    lines = ((str(line), int(pos)) for batch in batches_in
-             for line, pos in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
-                                  strict=True)
-             if line is not None and pos is not None)
+    positions: deque[int] = deque()  # of the lines not yet given to a record
+
+    def lines() -> Iterator[str]:
+        for batch in batches_in:
+            for line, pos in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
+                                 strict=True):
+                if line is not None and pos is not None:
+                    positions.append(int(pos))
+                    yield str(line)
+
+    taken = 0
     rows: list[tuple[str, int, str]] = []
-    for record, pos in _records(lines, fmt):
-        key = queue_key(record, fmt)
+    for first, record, key in records_from_lines(lines(), fmt):
+        while taken < first:
+            positions.popleft()
+            taken += 1
+        pos = positions[0]
         # A line of its own gets a group of its own: "\0" cannot start a queue id.
         rows.append((record, pos, f"q{key}" if key is not None else f"\0{pos}"))
         if len(rows) >= BATCH_ROWS:

@@ -26,6 +26,19 @@ class Reader(Protocol):
 
     def finish(self) -> Iterable[LogEvent]: ...
 
+    def feed_batch(self, lines: Iterable[str]) -> list[LogEvent]:
+        """The events of ``lines`` in order, as ``feed`` one line after the other
+        gives them (empty lines skipped). A reader whose lines are many and cheap
+        overrides this with one loop; readers that subclass Reader inherit this one."""
+        events: list[LogEvent] = []
+        feed = self.feed
+        for line in lines:
+            if line:
+                found = feed(line)
+                if found:
+                    events.extend(found)
+        return events
+
 
 @dataclass(frozen=True, slots=True)
 class LogFormat:
@@ -39,3 +52,5 @@ class LogFormat:
     # the queue id (or message id) the line belongs to; None for a line on its own
     queue_key: Callable[[str], str | None]
     reader: Callable[[Unparsed, ReadOptions], Reader]
+    # True for CSV logs: a row may span lines, and the header line names the columns
+    csv_rows: bool = False

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import LogFormat, ReadOptions
+from smtp_explain.logs.formats.base import LogFormat, Reader, ReadOptions
 from smtp_explain.logs.formats.csv_rows import RowJoiner, split_row
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -67,7 +67,7 @@ def _statuses(text: str | None, count: int) -> list[str | None]:
     return found
 
 
-class ExchangeReader:
+class ExchangeReader(Reader):
     def __init__(self, unparsed: Unparsed, options: ReadOptions) -> None:
         self._unparsed = unparsed
         self._index = _DEFAULT_INDEX
@@ -131,4 +131,4 @@ class ExchangeReader:
         return events
 
 
-FORMAT = LogFormat(NAME, sniff, queue_key, ExchangeReader)
+FORMAT = LogFormat(NAME, sniff, queue_key, ExchangeReader, csv_rows=True)

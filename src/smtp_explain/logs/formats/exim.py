@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, LogFormat, ReadOptions
+from smtp_explain.logs.formats.base import (
+    MAX_RECIPIENTS_PER_MESSAGE,
+    LogFormat,
+    Reader,
+    ReadOptions,
+)
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -85,7 +90,7 @@ class _Message:
     last_reply: dict[str, str] = field(default_factory=dict)  # of deferred recipients
 
 
-class EximReader:
+class EximReader(Reader):
     def __init__(self, unparsed: Unparsed, options: ReadOptions) -> None:
         self._unparsed = unparsed
         self._messages: InFlight[_Message] = InFlight(lambda _key: _Message(),

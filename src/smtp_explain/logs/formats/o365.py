@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from smtp_explain.logs.event import LogEvent, Status
-from smtp_explain.logs.formats.base import LogFormat, ReadOptions
+from smtp_explain.logs.formats.base import LogFormat, Reader, ReadOptions
 from smtp_explain.logs.formats.csv_rows import RowJoiner, split_row
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -88,7 +88,7 @@ def _iso(text: str) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}T{hours:02d}:{minute}:{second}Z"
 
 
-class O365Reader:
+class O365Reader(Reader):
     def __init__(self, unparsed: Unparsed, options: ReadOptions) -> None:
         self._unparsed = unparsed
         self._index = _DEFAULT_INDEX
@@ -143,4 +143,4 @@ class O365Reader:
         return events
 
 
-FORMAT = LogFormat(NAME, sniff, queue_key, O365Reader)
+FORMAT = LogFormat(NAME, sniff, queue_key, O365Reader, csv_rows=True)

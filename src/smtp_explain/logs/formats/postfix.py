@@ -4,7 +4,7 @@ Events: smtp/lmtp/local/virtual/pipe/error/discard deliveries (``status=``),
 qmgr expiry ("status=expired, returned to sender": one event per recipient
 still deferred), smtpd/postscreen ``NOQUEUE: reject:``, ``QID: reject:``,
 cleanup ``milter-reject``/``reject``/``discard``/``hold``. State per queue id
-(client, message-id, sender, deferred recipients) is dropped on ``removed``.
+(message-id, sender, attempts, deferred recipients) is dropped on ``removed``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,15 @@ _DELIVERY_STATUS: dict[str, Status] = {
 _ACTION_PREFIXES = ("reject: ", "milter-reject: ", "discard: ", "hold: ", "milter-discard: ",
                     "milter-hold: ")
 _NOTICES = ("warning: ", "fatal: ", "panic: ", "error: ")  # never outcomes
+# The first four characters of the text after the queue id tell which prefix check
+# of the dispatch can hold (the prefixes differ in them); 0: none.
+_TO, _CLIENT, _MESSAGE_ID, _FROM, _REMOVED, _NOTICE, _ACTION = range(1, 8)
+_KINDS: dict[str, int] = {
+    "to=<": _TO, "clie": _CLIENT, "mess": _MESSAGE_ID, "from": _FROM, "remo": _REMOVED,
+    **{prefix[:4]: _NOTICE for prefix in _NOTICES},
+    **{prefix[:4]: _ACTION for prefix in _ACTION_PREFIXES},
+}
+_QID_CACHE = 65536  # words whose queue-id test is remembered (a busy log repeats each id)
 _NOT_OUTCOMES = ("deliverable", "undeliverable")  # address verification probes
 _CLEANUP_ACTIONS: dict[str, Status] = {
     "reject: ": "rejected", "milter-reject: ": "rejected", "discard: ": "discarded",
@@ -100,12 +109,8 @@ def _angle(value: str) -> str:
 
 def _field(text: str, key: str) -> str | None:
     """The value after ``key`` (", relay=") up to the next ", "; None when absent or empty."""
-    at = text.find(key)
-    if at < 0:
-        return None
-    start = at + len(key)
-    end = text.find(", ", start)
-    return text[start:end if end >= 0 else len(text)] or None
+    _, sep, value = text.partition(key)
+    return value.partition(", ")[0] or None if sep else None
 
 
 def _paren(text: str) -> str | None:
@@ -120,7 +125,6 @@ class _Message:
     queue_id: str
     message_id: str | None = None
     sender: str | None = None
-    client: str | None = None
     attempts: dict[str, int] = field(default_factory=dict)
     # recipient -> (last reply text, relay) while its last outcome is a deferral
     deferred: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -133,6 +137,7 @@ class PostfixReader:
         self._messages: InFlight[_Message] = InFlight(_Message, options.max_in_flight)
         self._stamp = ""
         self._time: str | None = None
+        self._qids: dict[str, bool] = {}  # word before ": " -> is it a queue id (_is_qid)
 
     def _iso(self, stamp: str) -> str | None:
         """ISO 8601 of a syslog timestamp (cached: neighbouring lines share it)."""
@@ -152,82 +157,136 @@ class PostfixReader:
         return ()
 
     def feed(self, line: str) -> Iterable[LogEvent]:
-        split = _split_line(line)
-        if split is None:
-            if _looks_delivery(line):
-                self._unparsed.add(line)
-            return ()
-        stamp, host, qid, rest = split
-        try:
-            events = self._dispatch(qid, rest, stamp, host)
-        except (ValueError, IndexError):
-            events = None
-        if events is None:
-            self._unparsed.add(line)
-            return ()
+        return self.feed_batch((line,))
+
+    def feed_batch(self, lines: Iterable[str]) -> list[LogEvent]:
+        """The events of ``lines``. One loop over a batch with _split_line and the
+        dispatch written out in it: most lines of a busy log (connects, client=,
+        message-id=, from=, removed) are read with a few partitions and one dict
+        look-up, and no call. (str.find/startswith with offsets parse their
+        arguments the slow way, so the common path uses partition and slices.)
+        The timestamp and host are kept only for lines that give events."""
+        events: list[LogEvent] = []
+        unparsed = self._unparsed.add
+        messages = self._messages
+        kinds = _KINDS
+        qids = self._qids
+        for line in lines:
+            if not line:
+                continue
+            # _split_line, written out; a line it reads otherwise (a " postfix"
+            # before the first ": " that is not the program) takes the slow way.
+            # head[:at] is "<timestamp> <host>", split only for lines that give events.
+            head, sep, msg = line.partition(": ")
+            at = head.find(" postfix") if sep else -1
+            if at > 0 and " " not in head[at + 1:]:
+                if " " not in head[1:at]:  # no timestamp before the host
+                    if _looks_delivery(line):
+                        unparsed(line)
+                    continue
+                qid: str | None = None
+                if msg[:9] == "NOQUEUE: ":
+                    rest = msg[9:]
+                else:
+                    word, sep, rest = msg.partition(": ")
+                    if not sep or len(word) > 19:
+                        rest = msg
+                    else:
+                        valid = qids.get(word)
+                        if valid is None:
+                            valid = len(word) >= 5 and _is_qid(word)
+                            if len(qids) >= _QID_CACHE:
+                                qids.clear()
+                            qids[word] = valid
+                        if valid:
+                            qid = word
+                        else:
+                            rest = msg
+            else:
+                split = _split_line(line)
+                if split is None:
+                    if _looks_delivery(line):
+                        unparsed(line)
+                    continue
+                stamp, host, qid, rest = split
+                head = f"{stamp} {host}"  # the host holds no space: rpartition splits them again
+                at = len(head)
+            # _dispatch, written out: each branch either goes on (a line that is
+            # no outcome) or sets found (the events, or None: unreadable)
+            kind = kinds.get(rest[:4], 0)
+            found: list[LogEvent] | None
+            try:
+                if qid is not None:
+                    if kind == _TO:
+                        stamp, _, host = head[:at].rpartition(" ")
+                        found = self._delivery(qid, rest, self._iso(stamp), host)
+                    elif kind == _REMOVED and rest[:7] == "removed":
+                        messages.drop(qid)
+                        continue
+                    elif kind == _CLIENT and rest[:7] == "client=":
+                        messages.get(qid)  # the client itself is not shown
+                        continue
+                    elif kind == _MESSAGE_ID and rest[:11] == "message-id=":
+                        messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
+                        continue
+                    elif kind == _FROM and rest[:6] == "from=<":
+                        stamp, _, host = head[:at].rpartition(" ")
+                        found = self._queued(qid, rest, stamp, host)
+                    elif kind == _NOTICE and rest.startswith(_NOTICES):
+                        continue
+                    elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                        stamp, _, host = head[:at].rpartition(" ")
+                        found = self._cleanup_action(qid, rest, stamp, host)
+                    elif "status=" in rest:
+                        found = None
+                    else:
+                        continue  # host ... said (no status=), sender non-delivery notification, etc.
+                elif kind == _NOTICE and rest.startswith(_NOTICES):
+                    continue
+                elif kind == _ACTION and rest.startswith(_ACTION_PREFIXES):
+                    stamp, _, host = head[:at].rpartition(" ")
+                    found = self._cleanup_action(None, rest, stamp, host)
+                elif ("status=" in rest or " reject: " in rest or "milter-reject: " in rest
+                      or " to=<" in rest):  # _looks_delivery
+                    found = None
+                else:
+                    continue
+            except (ValueError, IndexError):
+                found = None
+            if found is None:
+                unparsed(line)
+            elif found:
+                events.extend(found)
         return events
 
-    # Each handler returns its events, or None when the line could not be read.
-    def _dispatch(self, qid: str | None, rest: str, stamp: str,
-                  host: str) -> list[LogEvent] | None:
-        """The line's events; [] for a line that is no outcome, None for one that
-        cannot be read. The timestamp is read only for lines that give events."""
-        if qid is not None and rest.startswith("to=<"):
-            return self._delivery(qid, rest, self._iso(stamp), host)
-        if rest.startswith(_NOTICES):
-            return []
-        if qid is None:
-            if rest.startswith(_ACTION_PREFIXES):
-                for prefix, status in _CLEANUP_ACTIONS.items():
-                    if rest.startswith(prefix):
-                        return self._action(None, rest[len(prefix):], status,
-                                            self._iso(stamp), host)
-            return None if _looks_delivery(rest) else []
-        if rest.startswith("from=<"):
-            return self._queued(qid, rest, stamp, host)
-        if rest.startswith("message-id="):
-            self._messages.get(qid).message_id = _angle(rest[11:].split(" ", 1)[0]) or None
-            return []
-        if rest.startswith("client="):
-            self._messages.get(qid).client = rest[7:].split(",", 1)[0]
-            return []
-        if rest.startswith("removed"):
-            self._messages.drop(qid)
-            return []
-        if rest.startswith(_ACTION_PREFIXES):
-            for prefix, status in _CLEANUP_ACTIONS.items():
-                if rest.startswith(prefix):
-                    return self._action(qid, rest[len(prefix):], status, self._iso(stamp), host)
-        if "status=" in rest:
-            return None
-        return []  # host ... said (no status=), sender non-delivery notification, etc.
+    def _cleanup_action(self, qid: str | None, rest: str, stamp: str,
+                        host: str) -> list[LogEvent] | None:
+        for prefix, status in _CLEANUP_ACTIONS.items():
+            if rest.startswith(prefix):
+                return self._action(qid, rest[len(prefix):], status, self._iso(stamp), host)
+        return None
 
     def _delivery(self, qid: str, rest: str, time: str | None,
                   host: str) -> list[LogEvent] | None:
-        at = rest.find(", status=")
-        if at < 0 or time is None:
+        head, sep, tail = rest.partition(", status=")
+        if not sep or time is None:
             return None
-        word, _, text = rest[at + 9:].partition(" ")
+        word, _, text = tail.partition(" ")
         word = word.rstrip(",")
         if word in _NOT_OUTCOMES:
             return []
         status = _DELIVERY_STATUS.get(word)
         if status is None:
             return None
-        head = rest[:at]
-        to_end = head.find(">", 4)
-        if to_end < 0:
+        recipient, sep, fields = head[4:].partition(">")  # head starts with "to=<"
+        if not sep:
             return None
-        recipient = head[4:to_end]
         message = self._messages.get(qid)
         diagnostic = _paren(text)
-        at = head.find(", relay=", to_end)
-        relay = None
-        if at >= 0:
-            end = head.find(", ", at + 8)
-            relay = head[at + 8:end if end >= 0 else len(head)]
-            if relay in ("none", ""):
-                relay = None
+        _, sep, relay_on = fields.partition(", relay=")
+        relay = relay_on.partition(", ")[0] if sep else None
+        if relay in ("none", ""):
+            relay = None
         attempt = message.attempts.get(recipient, 0) + 1
         if len(message.attempts) < MAX_RECIPIENTS_PER_MESSAGE or recipient in message.attempts:
             message.attempts[recipient] = attempt

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from smtp_explain.logs.clock import YearGuess, iso_from_rfc3339
 from smtp_explain.logs.event import LogEvent, Status
 from smtp_explain.logs.flight import InFlight
-from smtp_explain.logs.formats.base import MAX_RECIPIENTS_PER_MESSAGE, LogFormat, ReadOptions
+from smtp_explain.logs.formats.base import (
+    MAX_RECIPIENTS_PER_MESSAGE,
+    LogFormat,
+    Reader,
+    ReadOptions,
+)
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
 
@@ -68,7 +73,7 @@ class _Message:
     deferred: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
-class SendmailReader:
+class SendmailReader(Reader):
     def __init__(self, unparsed: Unparsed, options: ReadOptions) -> None:
         self._unparsed = unparsed
         self._years = YearGuess(options.year)
