@@ -181,3 +181,12 @@ def test_log_events_read_a_timeout_as_bounces_do() -> None:
     assert verdict_for("deferred", text).reason == "networkerror"  # still being retried
     assert verdict_for("expired", text).reason == "expired"  # the MTA gave up
     assert verdict_for("expired", "550 5.1.1 <a@example.org>: user unknown").reason == "userunknown"
+
+
+def test_log_verdicts_read_and_remember_only_the_head_of_a_long_reply() -> None:
+    from smtp_explain.logs.verdict import MAX_TEXT, verdict_for
+
+    head = "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown "
+    long_text = head + "x" * (1 << 20)
+    assert verdict_for("bounced", long_text) == verdict_for("bounced", long_text[:MAX_TEXT])
+    assert verdict_for("bounced", long_text).reason == "userunknown"

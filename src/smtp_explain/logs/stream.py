@@ -9,9 +9,8 @@ from smtp_explain.logs.detect import FALLBACK, SNIFF_LINES, sniff_line
 from smtp_explain.logs.event import LogEvent
 from smtp_explain.logs.formats import ReadOptions, get_format
 from smtp_explain.logs.formats.base import DEFAULT_MAX_IN_FLIGHT
+from smtp_explain.logs.sources import MAX_LINE
 from smtp_explain.logs.unparsed import Unparsed
-
-MAX_LINE = 64 << 10  # longer lines are cut: no real log line is this long
 
 
 def events_from_lines(

@@ -70,12 +70,17 @@ def _fallbacks() -> dict[str, dict[str, str]]:
     return catalog.facts("log_events")
 
 
-@lru_cache(maxsize=16384)
 def verdict_for(status: str, text: str | None) -> Verdict:
     """The verdict of an event of ``status`` whose reply (or last reply) is ``text``.
     Cached on the exact text as well: about a third of a busy log's replies repeat
     word for word ("delivered to mailbox", a blocklist reject), and a hit skips
-    the masking and the fallback."""
+    the masking and the fallback. Only the first MAX_TEXT characters are read (as
+    by shape), which also bounds the cache's memory."""
+    return _verdict_for(status, text[:MAX_TEXT] if text else text)
+
+
+@lru_cache(maxsize=16384)
+def _verdict_for(status: str, text: str | None) -> Verdict:
     found = judge(text) if text else None
     if found is not None and found.reason != UNDEFINED:
         if status in GAVE_UP and text:  # the MTA stopped retrying: see gave_up_retrying
