@@ -267,3 +267,10 @@ def test_a_phrase_split_across_reply_lines_is_still_found() -> None:
 
     text = "550-5.7.1 Client host rejected: cannot find your\n550-5.7.1 hostname, [192.0.2.1]"
     assert get_classifier().classify(text).reason == "requireptr"
+
+
+def test_a_log_field_name_is_not_part_of_the_address() -> None:
+    from smtp_explain.extract import find_addresses
+
+    text = "to='bob@x.org' from=\"ann@y.org\" 'carol@z.org' o'neil@w.org"
+    assert find_addresses(text) == ("bob@x.org", "ann@y.org", "carol@z.org", "o'neil@w.org")

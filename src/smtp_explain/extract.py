@@ -229,8 +229,16 @@ _LEADING_QUOTES = "'`"
 
 
 def clean_address(found: str) -> str:
-    """One matched address as reported: lower-case, no leading quote, no final dot."""
-    address = found.lower().lstrip(_LEADING_QUOTES).rstrip(".")
+    """One matched address as reported: lower-case, no leading quote, no final dot, and
+    no ``name='`` in front (a log field such as ``to='bob@x.org'``: "=" and "'" are
+    legal in a local part, but a quote opened after "=" is the field's, not the
+    address's)."""
+    address = found.lower()
+    for opening in ("='", '="', "=<"):
+        at = address.find(opening)
+        if at >= 0:
+            address = address[at + 2:]
+    address = address.lstrip(_LEADING_QUOTES).rstrip(".")
     return "" if address.startswith("@") else address
 
 
