@@ -40,6 +40,21 @@ class Reader(Protocol):
         return events
 
 
+def guarded(unparsed: Unparsed, line: str,
+            dispatch: Callable[[], list[LogEvent] | None]) -> Iterable[LogEvent]:
+    """The events ``dispatch`` reads from a delivery line; a line it cannot read
+    (None, or a malformed field raising ValueError/IndexError) is counted as unparsed,
+    never dropped silently and never an error."""
+    try:
+        events = dispatch()
+    except (ValueError, IndexError):
+        events = None
+    if events is None:
+        unparsed.add(line)
+        return ()
+    return events
+
+
 @dataclass(frozen=True, slots=True)
 class LogFormat:
     """One log format: its name, how to recognise its lines, how to key a line by

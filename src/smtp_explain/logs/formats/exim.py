@@ -22,6 +22,7 @@ from smtp_explain.logs.formats.base import (
     LogFormat,
     Reader,
     ReadOptions,
+    guarded,
 )
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -105,14 +106,7 @@ class EximReader(Reader):
             if any(sign in line for sign in _DELIVERY_SIGNS):
                 self._unparsed.add(line)
             return ()
-        try:
-            events = self._dispatch(head, line[head.end():])
-        except (ValueError, IndexError):
-            events = None
-        if events is None:
-            self._unparsed.add(line)
-            return ()
-        return events
+        return guarded(self._unparsed, line, lambda: self._dispatch(head, line[head.end():]))
 
     def _dispatch(self, head: re.Match[str], rest: str) -> list[LogEvent] | None:
         qid = head.group("id")

@@ -21,6 +21,7 @@ from smtp_explain.logs.formats.base import (
     LogFormat,
     Reader,
     ReadOptions,
+    guarded,
 )
 from smtp_explain.logs.outcome import outcome
 from smtp_explain.logs.unparsed import Unparsed
@@ -91,15 +92,8 @@ class SendmailReader(Reader):
             return ()
         time = (iso_from_rfc3339(head.group("iso")) if head.group("iso") else
                 self._years.iso(head.group("mon"), head.group("day"), head.group("clock")))
-        try:
-            events = self._dispatch(head.group("qid"), line[head.end():], time,
-                                    head.group("host"))
-        except (ValueError, IndexError):
-            events = None
-        if events is None:
-            self._unparsed.add(line)
-            return ()
-        return events
+        return guarded(self._unparsed, line, lambda: self._dispatch(
+            head.group("qid"), line[head.end():], time, head.group("host")))
 
     def _dispatch(self, qid: str | None, rest: str, time: str | None,
                   host: str) -> list[LogEvent] | None:
