@@ -38,7 +38,10 @@ SISIMAI_MAKE_ONLY = (
 
 
 def build_folder(target: Path, mails: int) -> int:
+    """The vendored bsd corpus copied (repeated) into ``target``, at least ``mails`` files."""
     files = sorted(CORPUS.glob("*.eml"))
+    if not files:
+        sys.exit(f"no bounce corpus at {CORPUS}")
     count = 0
     while count < mails:
         for file in files:

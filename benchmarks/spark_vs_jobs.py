@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,21 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir" / "bsd"
 CLI = Path(sys.executable).with_name("smtp-explain")
 sys.path.insert(0, str(ROOT / "tests"))
-
-
-def build_folder(target: Path, mails: int) -> int:
-    files = sorted(CORPUS.glob("*.eml"))
-    if not files:
-        sys.exit(f"spark_vs_jobs: no bounce corpus at {CORPUS}")
-    count = 0
-    while count < mails:
-        for file in files:
-            shutil.copyfile(file, target / f"{count:06d}-{file.name}")
-            count += 1
-    return count
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bounce_vs_sisimai import build_folder  # noqa: E402  (the vendored corpus, repeated)
 
 
 def build_log(target: Path, messages: int) -> int:
