@@ -96,12 +96,12 @@ def used_for_rules(replies: list[Reply], sources: dict[str, dict[str, object]],
         return " ".join(text.lower().split())
 
     cited = " ".join(source.lower() for _, source in examples)
+    cited = cited.replace("https://", "").replace("http://", "").replace("www.", "")
     example_texts = {squeeze(text) for text, _ in examples}
     used = {sid for sid, source in sources.items() if source.get("cited_by_rules")}
     for sid, source in sources.items():
         address = _address(str(source.get("url", "")))
-        if address and address in cited.replace("https://", "").replace("http://", "").replace(
-                "www.", ""):
+        if address and address in cited:
             used.add(sid)
     used.update(r.source for r in replies if squeeze(r.text) in example_texts)
     return used

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from smtp_explain import catalog
 from smtp_explain.explanation import decide_hard_bounce, explain
@@ -26,7 +27,6 @@ from smtp_explain.verdict import gave_up_retrying
 
 UNDEFINED = "undefined"
 MAX_TEXT = 4096
-GAVE_UP = frozenset(("expired", "bounced"))  # event statuses that end the retrying
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def judge(text: str) -> Verdict:
 
 
 @cache
-def _fallbacks() -> dict[str, dict[str, str]]:
+def _fallbacks() -> dict[str, Any]:
     return catalog.facts("log_events")
 
 
@@ -83,7 +83,7 @@ def verdict_for(status: str, text: str | None) -> Verdict:
 def _verdict_for(status: str, text: str | None) -> Verdict:
     found = judge(text) if text else None
     if found is not None and found.reason != UNDEFINED:
-        if status in GAVE_UP and text:  # the MTA stopped retrying: see gave_up_retrying
+        if text and status in _fallbacks()["gave_up"]:  # the MTA stopped retrying
             final = gave_up_retrying(found.reason, text, found.reply_code, found.status_code)
             if final != found.reason:
                 return Verdict(final, None, decide_hard_bounce(final, "permanent"),
@@ -91,7 +91,7 @@ def _verdict_for(status: str, text: str | None) -> Verdict:
         return found
     fallback = _fallbacks()["reason_when_unexplained"].get(status, UNDEFINED)
     reply_class = _fallbacks()["reply_class_of_status"].get(status, "unknown")
-    hard = decide_hard_bounce(fallback, reply_class)  # type: ignore[arg-type]
+    hard = decide_hard_bounce(fallback, reply_class)
     if found is None:
         return Verdict(fallback, None, hard, None, None)
     return Verdict(fallback, found.cause, hard, found.reply_code, found.status_code)
