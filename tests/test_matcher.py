@@ -32,6 +32,12 @@ def test_split_window_reads_only_top_level_wide_gaps() -> None:
     assert split_window(r"(?:abc.{0,80}def)?") is None  # inside a group
     assert split_window(r"[.{]{0,80}x") is None  # a class that is not negated
     assert split_window(r"a\.{0,80}b") is None  # an escaped dot
+    # an alternation at the top: "a" alone is a match, so "a" and "c" are not the two
+    # phrases of every match; the set matches the whole pattern instead
+    assert split_window(r"a|b.{0,80}c") is None
+    assert split_window(r"(?:a|b).{0,80}c") == ("(?:a|b)", "c")
+    whole = Matcher([Rule("r", "w", r"\balone\b|\bfirst\b.{0,80}\bsecond\b", "blocked", 0)])
+    assert whole.scan("alone") == [0] and whole.scan("first, then second") == [0]
 
 
 @settings(max_examples=300, deadline=None)

@@ -89,7 +89,9 @@ def split_window(pattern: str) -> tuple[str, str] | None:
 
 
 def _top_level_gaps(pattern: str) -> list[tuple[int, int]]:
-    """Spans of ``.{m,n}`` / ``[^...]{m,n}`` (n >= MIN_WINDOW) outside any group."""
+    """Spans of ``.{m,n}`` / ``[^...]{m,n}`` (n >= MIN_WINDOW) outside any group; none
+    when the pattern is an alternation at its top level (``a|b.{0,80}c``): its two
+    phrases would not be the first and second phrase of every match."""
     gaps: list[tuple[int, int]] = []
     depth = 0
     i = 0
@@ -108,6 +110,8 @@ def _top_level_gaps(pattern: str) -> list[tuple[int, int]]:
             depth -= 1
             i += 1
             continue
+        if char == "|" and depth == 0:
+            return []
         if char == "[":
             j = i + 1
             if j < size and pattern[j] == "^":
