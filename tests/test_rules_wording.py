@@ -122,3 +122,19 @@ def test_bare_protocol_words_do_not_decide() -> None:
                    ).reason == "mailboxfull"
     assert explain("550 5.7.1 Message rejected as spam. See our SPF and DKIM guide."
                    ).reason == "spamdetected"
+
+
+def test_one_rule_per_pattern() -> None:
+    """Knowledge has one home: two phrase rules with the same pattern are one rule
+    written twice (their examples and provider belong together)."""
+    from smtp_explain.rules import builtin_rules
+
+    seen: dict[str, str] = {}
+    twice = []
+    for rule in builtin_rules():
+        if rule.kind != "rule":
+            continue
+        if rule.pattern in seen:
+            twice.append((seen[rule.pattern], rule.id))
+        seen[rule.pattern] = rule.id
+    assert not twice
