@@ -65,6 +65,14 @@ FAMILIES = [
     ("blocked", ["kara listede", "IP adresiniz kara listelere girmiş", "karalisteye alınmış"]),
     ("toomanyconn", ["çok fazla alıcı", "alıcı sayısı sınırı aşıldı"]),
     ("norelaying", ["aktarma izni yok", "röle erişimi reddedildi", "relay izni yok"]),
+    # Wordings of KDE, GNOME Online Accounts and glib-networking (turkish_programs.toml).
+    ("securityerror", ["smtp.example.net oturumu açılamadı", "OTURUMU AÇILAMIYOR",
+                       "Kimlik bilgileri alınamadı", "kimlik bilgilerinin suresi doldu",
+                       "Sunucu CRAM-MD5 yöntemini desteklemiyor", "Boş şifre"]),
+    ("failedstarttls", ["TLS el sıkışması tamamlanamadı", "TLS pazarlığı başarısız oldu",
+                        "sertifika yetkilisi bilinmiyor", "Sertifikanın geçerlilik tarihi henüz gelmemiş",
+                        "SSL kullanılabilir değil"]),
+    ("networkerror", ["Alan adı çözümlenemedi", "soket okuma hatası", "Bağlantı kapalı"]),
 ]
 CASES = [(reason, text) for reason, texts in FAMILIES for text in texts]
 
