@@ -65,6 +65,19 @@ FAMILIES = [
     ("blocked", ["kara listede", "IP adresiniz kara listelere girmiş", "karalisteye alınmış"]),
     ("toomanyconn", ["çok fazla alıcı", "alıcı sayısı sınırı aşıldı"]),
     ("norelaying", ["aktarma izni yok", "röle erişimi reddedildi", "relay izni yok"]),
+    # Wordings of KDE, GNOME Online Accounts and glib-networking (turkish_programs.toml).
+    ("securityerror", ["smtp.example.net oturumu açılamadı", "OTURUMU AÇILAMIYOR",
+                       "Kimlik bilgileri alınamadı", "kimlik bilgilerinin suresi doldu",
+                       "Sunucu CRAM-MD5 yöntemini desteklemiyor", "Boş şifre"]),
+    ("failedstarttls", ["TLS el sıkışması tamamlanamadı", "TLS pazarlığı başarısız oldu",
+                        "sertifika yetkilisi bilinmiyor", "Sertifikanın geçerlilik tarihi henüz gelmemiş",
+                        "SSL kullanılabilir değil"]),
+    ("networkerror", ["Alan adı çözümlenemedi", "soket okuma hatası", "Bağlantı kapalı",
+                      "Bağlantı beklenmeyen şekilde koptu", "Sunucu bağlantıyı reddetti"]),
+    # Resolver errors (glibc, GLib): a name that does not turn into an address.
+    ("networkerror", ["İsim çözümlemesinde geçici hata", "ad çözünürlüğü başarısız",
+                      "mail.example.com çözülemedi", "“imap.example.org” çözülürken bir hata oluştu",
+                      "Isim ya da servis bilinmiyor"]),
 ]
 CASES = [(reason, text) for reason, texts in FAMILIES for text in texts]
 
@@ -110,3 +123,9 @@ RFC_PAIRS = [
 @pytest.mark.parametrize(("english", "turkish"), RFC_PAIRS, ids=[e for e, _ in RFC_PAIRS])
 def test_a_turkish_reply_text_gets_its_english_originals_reason(english: str, turkish: str) -> None:
     assert explain(turkish).reason == explain(english).reason != "undefined"
+
+
+def test_only_a_host_name_that_does_not_resolve_is_a_dns_failure() -> None:
+    # "çözülemedi" is also everyday Turkish ("the problem could not be solved").
+    assert explain("“smtp.example.net” çözülemedi").reason == "networkerror"
+    assert explain("Sorun çözülemedi").reason == "undefined"
