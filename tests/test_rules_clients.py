@@ -111,6 +111,46 @@ def test_family_texts(text: str, reason: str) -> None:
     assert explain(text).reason == reason, text
 
 
+# Where a program's wording and a library's or server's words pull different ways, the
+# more specific one decides (knowledge/rules/clients.toml and common.toml comments).
+PRECEDENCE = [
+    # .NET's 530 text names two causes; the quoted reply picks one
+    ("The SMTP server requires a secure connection or the client was not authenticated. "
+     "The server response was: 5.7.0 Must issue a STARTTLS command first.", "failedstarttls"),
+    ("The SMTP server requires a secure connection or the client was not authenticated. "
+     "The server response was: 5.7.0 Authentication Required.", "securityerror"),
+    # a 421 service going down is the server's problem, not the X.3.2 "accepts no mail"...
+    ("SMTP greeting failure: 421 4.3.2 Service shutting down, closing transmission channel",
+     "systemerror"),  # Alpine / c-client
+    # ...but the bare 421 text after Postfix's "refused to talk to me" stays a block
+    ("connect to mx.example.org[192.0.2.25]: server refused to talk to me: 421 Service not "
+     "available, closing transmission channel", "blocked"),
+    # "Name or service not known" right after a failed connect is the program's own server
+    # name; on its own it reads as a domain that does not exist
+    ("*** Error connecting to smtp.example.com:25:\n*** IO::Socket::INET6->new() failed: "
+     "Name or service not known", "networkerror"),  # swaks
+    ("getaddrinfo: Name or service not known", "hostunknown"),
+    # GnuTLS's "could not authenticate peer" is about the certificate, not a login
+    ("Could not authenticate peer.", "failedstarttls"),
+    ("Can not authenticate to SMTP server: 535 5.7.8 Error: authentication failed",
+     "securityerror"),  # Alpine
+    # "Connection refused by [host]" in a sendmail bounce that gave up stays expired
+    ("4.4.7 kijitora... Deferred: Connection refused by [127.0.0.1] Message could not be "
+     "delivered for 5 days Message will be deleted from queue", "expired"),
+    # a program's wrapper with nothing else: Commons Email names only the server
+    ("org.apache.commons.mail.EmailException: Sending the email to the following server "
+     "failed : smtp.example.com:587", "networkerror"),
+    ("org.apache.commons.mail.EmailException: Sending the email to the following server "
+     "failed : smtp.gmail.com:465\nCaused by: javax.mail.AuthenticationFailedException: "
+     "535-5.7.8 Username and Password not accepted.", "securityerror"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), PRECEDENCE)
+def test_the_more_specific_wording_decides(text: str, reason: str) -> None:
+    assert explain(text).reason == reason, text
+
+
 @pytest.mark.parametrize(("text", "cause"), [
     ("0x800CCC0E Cannot connect to server.", "client-cannot-connect"),
     ("Domain example.com has exceeded the max emails per hour (3/2 (150%)) allowed.",
