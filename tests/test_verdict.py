@@ -213,3 +213,10 @@ def test_log_verdicts_read_and_remember_only_the_head_of_a_long_reply() -> None:
     long_text = head + "x" * (1 << 20)
     assert verdict_for("bounced", long_text) == verdict_for("bounced", long_text[:MAX_TEXT])
     assert verdict_for("bounced", long_text).reason == "userunknown"
+
+
+def test_a_success_only_status_in_a_failure_is_not_a_delivery() -> None:
+    # RFC 3463 X.1.5 "Destination mailbox address valid" is for positive reports
+    assert explain("250 2.1.5 <bob@example.org>... Recipient ok").reason == "delivered"
+    assert explain("550 5.1.5 <bob@example.org>: no").reason != "delivered"
+    assert explain("451 4.1.5 try later").reason != "delivered"

@@ -50,10 +50,14 @@ class Classifier:
             i for i, r in enumerate(self._rules) if r.audience == "mail-program")
         reasons = catalog.facts("reasons")["reasons"]
         self._priority = {rid: int(r.get("priority", 0)) for rid, r in reasons.items()}
+        # Keyed by the whole status ("5.1.1"), for the classes a code's reason holds in
+        # (status_codes.toml ``classes``; X.1.5 "destination address valid" is
+        # delivered only in a success report, never in a 4.x.x or 5.x.x failure).
         self._status_reason = {
-            key: entry["reason"]
+            klass + key[1:]: entry["reason"]
             for key, entry in catalog.facts("status_codes")["codes"].items()
             if entry.get("reason")
+            for klass in entry.get("classes", ("2", "4", "5"))
         }
         self._reply_reason = {
             code: entry["reasons"][0]
@@ -72,7 +76,7 @@ class Classifier:
             if score > best_score or (score == best_score and index > best):
                 best, best_score = index, score
         if status:
-            status_reason = self._status_reason.get("X" + status[1:])
+            status_reason = self._status_reason.get(status)
             if status_reason and self._priority[status_reason] > best_score:
                 return status_reason, -1, "status"
         if best >= 0:
