@@ -68,3 +68,28 @@ def test_listed_unicode_spaces_are_all_that_str_split_cuts_at() -> None:
     assert scanned == UNICODE_SPACE_CODES
     long_text = ("a\u3000b\u00a0c\u2009d " * 300).upper()
     assert fold(long_text) == " ".join(long_text.lower().split())
+
+
+def test_grouped_sets_find_what_one_set_finds() -> None:
+    """Rules files with a scan_group get an RE2 set of their own; the answers are those
+    of one set over every rule (rule examples and Turkish text as the sample)."""
+    import tomllib
+
+    from smtp_explain import catalog
+    from smtp_explain.matcher import GroupedMatcher, matcher_for
+
+    rules = builtin_rules()
+    grouped = matcher_for(rules)
+    assert isinstance(grouped, GroupedMatcher) and len({r.group for r in rules}) >= 3
+    single = Matcher(rules)
+    texts = ["posta kutusu dolu diyor", "Alıcı adresi bulunamadı: 550 5.1.1 user unknown",
+             "收件人邮箱已满 552 mailbox full"]
+    for path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
+        for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
+            texts.extend(example["text"] for example in rule.get("examples", []))
+    for text in texts:
+        folded = fold(text)
+        found = grouped.scan(folded)
+        assert sorted(found) == sorted(single.scan(folded)), text
+        for index in found:  # evidence reads the same matched words
+            assert grouped.find(index, folded) == single.find(index, folded)

@@ -206,6 +206,53 @@ class Matcher:
         return searcher.found(folded)[:200]
 
 
+class GroupedMatcher:
+    """Rules scanned in one RE2 set per group (``Rule.group``, a rules file's
+    ``scan_group``), with the same answers as one set over all of them.
+
+    A set's automaton is built lazily, one state per new combination of positions in
+    all its patterns. Patterns full of multi-byte UTF-8 classes (Turkish word stems,
+    CJK phrases) multiply the combinations every other pattern is in, so a text the
+    set has not seen yet costs far more in one big set than in a set of its own; once
+    states are built, each extra set costs one more pass over the text."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        members: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            members.setdefault(rule.group, []).append(index)
+        self._parts = [(Matcher([self.rules[i] for i in indexes]), tuple(indexes))
+                       for indexes in members.values()]
+        self._where = {index: (matcher, local) for matcher, indexes in self._parts
+                       for local, index in enumerate(indexes)}
+
+    def raw_match(self, data: bytes) -> list[int] | None:
+        """Global rule indexes found in UTF-8 data, or None."""
+        out: list[int] | None = None
+        for matcher, indexes in self._parts:
+            found = matcher.raw_match(data)
+            if found:
+                mapped = [indexes[local] for local in found]
+                out = mapped if out is None else out + mapped
+        return out
+
+    def scan(self, folded: str) -> list[int]:
+        """Indexes of every rule whose pattern occurs in the folded text."""
+        return self.raw_match(folded.encode("utf-8", "surrogatepass")) or []
+
+    def find(self, index: int, folded: str) -> str:
+        """The text matched by one rule (used for evidence, not in the hot path)."""
+        matcher, local = self._where[index]
+        return matcher.find(local, folded)
+
+
+def matcher_for(rules: Sequence[Rule]) -> Matcher | GroupedMatcher:
+    """One set when the rules have one group, else one set per group."""
+    if len({rule.group for rule in rules}) > 1:
+        return GroupedMatcher(rules)
+    return Matcher(rules)
+
+
 def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
     """Where a windowed rule matches, looked for around at most MAX_WINDOWS occurrences
     of its second phrase; None when it does not."""

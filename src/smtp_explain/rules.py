@@ -46,6 +46,8 @@ class Rule:
     provider: str | None = None
     cause: str | None = None
     audience: str | None = None
+    # The RE2 set the rule is scanned in (a rules file's ``scan_group``; see matcher.py)
+    group: str = ""
 
 
 # Who reads an answer: the person at a mail program (a dialog, an error number), the
@@ -207,6 +209,9 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
     entries = data.get("rules")
     if not isinstance(entries, list):
         raise RuleFileError(name, None, "expected an array of tables [[rules]]")
+    group = data.get("scan_group", "")
+    if not isinstance(group, str):
+        raise RuleFileError(name, None, "'scan_group' must be a string")
     reasons = catalog.facts("reasons")["reasons"]
     providers = catalog.facts("providers").get("providers", {})
     causes = catalog.facts("causes").get("causes", {})
@@ -241,6 +246,7 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
                 provider=entry.get("provider") or None,
                 cause=entry.get("cause"),
                 audience=entry.get("audience"),
+                group=group,
             )
         )
     return out
