@@ -225,12 +225,13 @@ class GroupedMatcher:
                        for indexes in members.values()]
         self._where = {index: (matcher, local) for matcher, indexes in self._parts
                        for local, index in enumerate(indexes)}
+        self._scans = tuple((matcher.raw_match, indexes) for matcher, indexes in self._parts)
 
     def raw_match(self, data: bytes) -> list[int] | None:
         """Global rule indexes found in UTF-8 data, or None."""
         out: list[int] | None = None
-        for matcher, indexes in self._parts:
-            found = matcher.raw_match(data)
+        for match, indexes in self._scans:
+            found = match(data)
             if found:
                 mapped = [indexes[local] for local in found]
                 out = mapped if out is None else out + mapped
