@@ -70,3 +70,14 @@ def test_cli_reports_broken_rule_file_in_one_line(tmp_path: Path,
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"{path}:3" in err
     assert main(["explain", "--rules", str(tmp_path / "missing.toml"), "550 x"]) == 2
+
+
+def test_user_rules_in_a_scan_group_of_their_own(tmp_path: Path) -> None:
+    rules = _write(tmp_path, 'scan_group = "mine"\n[[rules]]\nid = "ours"\n'
+                             'pattern = "recipient address rejected"\nreason = "filtered"\n')
+    assert [r.group for r in parse_rule_file(rules, user=True)] == ["mine"]
+    assert explain(REPLY, rules=[rules]).reason == "filtered"
+    broken = _write(tmp_path, 'scan_group = 3\n[[rules]]\nid = "ours"\npattern = "x"\n'
+                              'reason = "filtered"\n')
+    with pytest.raises(RuleFileError, match="scan_group"):
+        parse_rule_file(broken, user=True)
