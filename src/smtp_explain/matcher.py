@@ -221,11 +221,12 @@ class GroupedMatcher:
         members: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
             members.setdefault(rule.group, []).append(index)
-        self._parts = [(Matcher([self.rules[i] for i in indexes]), tuple(indexes))
-                       for indexes in members.values()]
-        self._where = {index: (matcher, local) for matcher, indexes in self._parts
+        parts = [(Matcher([self.rules[i] for i in indexes]), tuple(indexes))
+                 for indexes in members.values()]
+        # the bound match of each set, and where each rule sits (for find)
+        self._scans = tuple((matcher.raw_match, indexes) for matcher, indexes in parts)
+        self._where = {index: (matcher, local) for matcher, indexes in parts
                        for local, index in enumerate(indexes)}
-        self._scans = tuple((matcher.raw_match, indexes) for matcher, indexes in self._parts)
 
     def raw_match(self, data: bytes) -> list[int] | None:
         """Global rule indexes found in UTF-8 data, or None."""
