@@ -6,14 +6,12 @@ any particular code or reason: it only reads what ``knowledge/`` holds.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
-import sys
 import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from smtp_explain import snapshots
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
 TEXTS_DIR = KNOWLEDGE_DIR / "texts"
@@ -31,83 +29,24 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang)))
 
 
-def _cache_dir() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.environ.get("SMTP_EXPLAIN_NO_CACHE"):
-        return None
-    return Path(base) / "smtp-explain" / f"py{sys.version_info[0]}{sys.version_info[1]}"
-
-
-_SNAPSHOT_MAGIC = b"smtp-explain-snapshot-1\n"
-_DIGEST = 32
-MAX_SNAPSHOT = 64 << 20
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
-
-
-def _read_snapshot(snapshot: Path, source_digest: bytes) -> dict[str, Any] | None:
-    """The parsed data stored in a snapshot, or None when it is missing, stale, cut,
-    corrupt or foreign. The snapshot names the digest of the TOML bytes it was made
-    from and the digest of its own payload; both are checked, and its size bounded,
-    before marshal reads a byte (marshal trusts its input: a corrupt length field can
-    make it allocate gigabytes)."""
-    try:
-        with snapshot.open("rb") as stream:
-            blob = stream.read(MAX_SNAPSHOT + 1)
-    except OSError:
-        return None
-    head = len(_SNAPSHOT_MAGIC) + 2 * _DIGEST
-    if len(blob) > MAX_SNAPSHOT or len(blob) <= head or not blob.startswith(_SNAPSHOT_MAGIC):
-        return None
-    stored_source = blob[len(_SNAPSHOT_MAGIC):len(_SNAPSHOT_MAGIC) + _DIGEST]
-    stored_payload = blob[len(_SNAPSHOT_MAGIC) + _DIGEST:head]
-    payload = blob[head:]
-    if stored_source != source_digest or stored_payload != _digest(payload):
-        return None
-    try:
-        data = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, through a marshal snapshot keyed by the file's own bytes.
-
-    Parsing the knowledge files takes tens of milliseconds; reading a snapshot
-    takes one. Any problem with the cache simply means parsing again.
-    """
+    """Parse a TOML file, through a snapshot keyed by the file's own bytes (parsing the
+    knowledge files takes tens of milliseconds; reading a snapshot takes one)."""
     try:
         source = path.read_bytes()
     except FileNotFoundError as exc:
         raise KnowledgeError(f"missing knowledge file {path}") from exc
-    cache = _cache_dir()
-    snapshot = None
-    source_digest = _digest(source)
-    if cache is not None:
-        digest = zlib.crc32(str(path).encode("utf-8", "surrogatepass"))
-        snapshot = cache / f"{path.stem}-{digest:08x}.snapshot"
-        data = _read_snapshot(snapshot, source_digest)
-        if data is not None:
-            return data
-    import tomllib  # only when the snapshot is missing or stale: it costs start-up time
 
-    try:
-        data = tomllib.loads(source.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise KnowledgeError(f"{path}: {exc}") from exc
-    if snapshot is not None:
+    def parse() -> dict[str, Any]:
+        import tomllib  # only when the snapshot is missing or stale: it costs start-up time
+
         try:
-            snapshot.parent.mkdir(parents=True, exist_ok=True)
-            temporary = snapshot.with_suffix(f".{os.getpid()}.tmp")
-            payload = marshal.dumps(data)
-            temporary.write_bytes(_SNAPSHOT_MAGIC + source_digest + _digest(payload) + payload)
-            os.replace(temporary, snapshot)
-        except (OSError, ValueError):
-            pass
-    return data
+            return tomllib.loads(source.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise KnowledgeError(f"{path}: {exc}") from exc
+
+    name = f"{path.stem}-{zlib.crc32(str(path).encode('utf-8', 'surrogatepass')):08x}"
+    return snapshots.derived(name, source, parse)
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""One-pass, linear-time multi-pattern matching (RE2 Set).
+"""Linear-time multi-pattern matching: which rules occur in a text.
 
-All patterns (rules, blocklists, providers) are compiled once into a single
-RE2 set; one scan of a text returns the indexes of every pattern found in it.
-RE2 guarantees time linear in the input, whatever the patterns.
+``matcher_for`` gives a ``PrefilteredMatcher``: one Aho-Corasick pass over the text
+for the literals each rule cannot match without, then RE2 searches of only the rules
+those literals name. Its answers are those of one RE2 set over every pattern
+(``Matcher``), which it still uses for long texts; tests hold the two equal. RE2
+guarantees time linear in the input, whatever the patterns.
 
 Windowed patterns (``A.{0,200}B``: two phrases within a bounded distance) are
 linear too, but a counted gap makes the set's automaton track every open
@@ -18,9 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
+import ahocorasick_rs
 import re2
 
+from smtp_explain import literals, snapshots
 from smtp_explain.rules import Rule
 
 MAX_MEM = 256 << 20
@@ -248,11 +254,135 @@ class GroupedMatcher:
         return matcher.find(local, folded)
 
 
-def matcher_for(rules: Sequence[Rule]) -> Matcher | GroupedMatcher:
-    """One set when the rules have one group, else one set per group."""
-    if len({rule.group for rule in rules}) > 1:
-        return GroupedMatcher(rules)
-    return Matcher(rules)
+class PrefilteredMatcher:
+    """The same answers as one RE2 set over all rules, found another way: one
+    Aho-Corasick pass finds which of the rules' required literals occur in the text
+    (``literals.required_literals``), and only the rules with a literal there are
+    run, each on its own. Rules without a required literal share a small set.
+
+    Why: a set's automaton is built lazily, one state per new combination of
+    positions in all its patterns, and each new state costs work in proportion to
+    every pattern in the set; with a thousand rules a text the set has not seen costs
+    milliseconds, most of a bulk run. A literal scan has no such cold cost, and the
+    few rules it names keep small automata. Long texts, or texts naming very many
+    rules, go through the sets (one pass, whatever the text)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        owners: dict[bytes, list[int]] = {}
+        always: list[int] = []
+        for index, found in enumerate(literal_sets([rule.pattern for rule in self.rules])):
+            if found is None:
+                always.append(index)
+                continue
+            for literal in found:
+                owners.setdefault(literal.encode("utf-8", "surrogatepass"), []).append(index)
+        self._owners = tuple(tuple(indexes) for indexes in owners.values())
+        self._find_literals = (ahocorasick_rs.BytesAhoCorasick(list(owners)).find_matches_as_indexes
+                               if owners else None)
+        self._always = tuple(always)
+        self._always_match = (Matcher([self.rules[i] for i in always]).raw_match if always
+                              else None)
+        self._patterns: list[_RulePattern | None] = [None] * len(self.rules)
+
+    @cached_property
+    def _sets(self) -> Matcher | GroupedMatcher:
+        """Every rule in RE2 sets: for texts the literal scan should not take."""
+        if len({rule.group for rule in self.rules}) > 1:
+            return GroupedMatcher(self.rules)
+        return Matcher(self.rules)
+
+    def _pattern(self, index: int) -> _RulePattern:
+        pattern = self._patterns[index]
+        if pattern is None:
+            pattern = self._patterns[index] = _RulePattern(self.rules[index].pattern)
+        return pattern
+
+    def raw_match(self, data: bytes) -> list[int] | None:
+        """Rule indexes found in UTF-8 data, or None."""
+        find_literals = self._find_literals
+        if len(data) > MAX_PREFILTERED or find_literals is None:
+            return self._sets.raw_match(data)
+        owners = self._owners
+        candidates: set[int] = set()
+        for literal, _start, _end in find_literals(data, overlapping=True):
+            candidates.update(owners[literal])
+        if len(candidates) > MAX_CANDIDATES:
+            return self._sets.raw_match(data)
+        patterns = self._patterns
+        out = []
+        for index in candidates:
+            pattern = patterns[index] or self._pattern(index)
+            if pattern.occurs(data):
+                out.append(index)
+        if self._always_match is not None:
+            found = self._always_match(data)
+            if found:
+                always = self._always
+                out.extend(always[local] for local in found)
+        return out or None
+
+    def scan(self, folded: str) -> list[int]:
+        """Indexes of every rule whose pattern occurs in the folded text."""
+        return self.raw_match(folded.encode("utf-8", "surrogatepass")) or []
+
+    def find(self, index: int, folded: str) -> str:
+        """The text matched by one rule (used for evidence, not in the hot path)."""
+        return self._pattern(index).found(folded)
+
+
+MAX_PREFILTERED = 16 << 10  # bytes: a literal scan reports every (overlapping) hit
+MAX_CANDIDATES = 64  # rules named by the literals, past which one set pass is cheaper
+CHECK_MAX_MEM = 4 << 20  # automaton memory of one rule's own search
+
+
+class _RulePattern:
+    """One rule's pattern on its own: does it occur, and what did it match. A windowed
+    pattern is looked for around its second phrase, as in the sets."""
+
+    __slots__ = ("_searcher", "_window", "occurs")
+
+    def __init__(self, pattern: str) -> None:
+        self._searcher = Searcher(pattern, CHECK_MAX_MEM)
+        parts = split_window(pattern)
+        self._window = None if parts is None else (-1, Searcher(parts[1]), self._searcher)
+        self.occurs: Callable[[bytes], bool] = (
+            self._searcher.occurs if self._window is None else self._in_window)
+
+    def _in_window(self, data: bytes) -> bool:
+        return self._window is not None and _window_span(self._window, data) is not None
+
+    def found(self, folded: str) -> str:
+        if self._window is None:
+            return self._searcher.found(folded)[:200]
+        data = folded.encode("utf-8", "surrogatepass")
+        span = _window_span(self._window, data)
+        return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
+
+
+def literal_sets(patterns: Sequence[str]) -> list[frozenset[str] | None]:
+    """``required_literals`` of each pattern, kept in a snapshot keyed by the patterns
+    and by the reader's own code (reading a thousand patterns takes a third of a
+    second; a snapshot, a millisecond)."""
+    reader = Path(literals.__file__).read_bytes()
+    joined = "\0".join(patterns).encode("utf-8", "surrogatepass")
+
+    def read_all() -> dict[str, Any]:
+        sets = [literals.required_literals(pattern) for pattern in patterns]
+        return {"sets": [None if found is None else sorted(found) for found in sets]}
+
+    data = snapshots.derived("literals", reader + b"\0" + joined, read_all)
+    stored = data.get("sets")
+    if not isinstance(stored, list) or len(stored) != len(patterns) or not all(
+            entry is None or (isinstance(entry, list) and all(isinstance(s, str) for s in entry))
+            for entry in stored):
+        stored = read_all()["sets"]
+    return [None if entry is None else frozenset(entry) for entry in stored]
+
+
+def matcher_for(rules: Sequence[Rule]) -> PrefilteredMatcher:
+    """The matcher of a rule list: a literal prefilter before per-rule searches."""
+    return PrefilteredMatcher(rules)
 
 
 def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
@@ -291,9 +421,14 @@ class Searcher:
     def __init__(self, pattern: str, max_mem: int = 8 << 20) -> None:
         options = re2.Options()
         options.max_mem = max_mem
+        options.log_errors = False  # past max_mem RE2 searches without its automaton
         regexp = re2.compile(pattern, options)._regexp  # the C++ object: no wrapper per call
         self._match = regexp.Match
         self._groups = regexp.NumberOfCapturingGroups()
+
+    def occurs(self, data: bytes) -> bool:
+        """Whether the pattern occurs in UTF-8 data."""
+        return self._match(_UNANCHORED, data, 0, len(data))[0][0] >= 0
 
     def first(self, text: str) -> int:
         """Where the first match starts, or -1."""

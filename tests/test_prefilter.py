@@ -1,0 +1,131 @@
+"""The literal prefilter: sound literal sets, and the same answers as one RE2 set."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtp_explain import catalog, matcher, snapshots
+from smtp_explain.literals import required_literals
+from smtp_explain.matcher import Matcher, PrefilteredMatcher, fold, literal_sets
+from smtp_explain.rules import Rule, builtin_rules
+
+RULES = builtin_rules()
+PREFILTERED = PrefilteredMatcher(RULES)
+ONE_SET = Matcher(RULES)
+REPLIES = Path(__file__).parent / "data" / "replies"
+
+
+def _texts() -> list[str]:
+    texts = []
+    for path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
+        for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
+            texts.extend(example["text"] for example in rule.get("examples", []))
+    for path in sorted(REPLIES.glob("*.toml")):
+        texts.extend(entry["text"] for entry in tomllib.loads(path.read_text(encoding="utf-8"))
+                     .get("replies", []))
+    return texts
+
+
+TEXTS = _texts()
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"\bmessage (?:is )?too (?:big|large)\b",
+     {"message too big", "message is too big", "message too large", "message is too large"}),
+    (r"a{,3}bcd", {"a{,3}bcd"}),  # RE2 reads "{,3}" as text, Python's re as a repeat
+    (r"[[:alpha:]]+xyz", {"xyz"}),  # a POSIX class is a class, not the characters "[:alph"
+    (r"k[ıi]\x{307}?m", {"kım", "kim", "kı̇m", "ki̇m"}),  # RE2's \x{...} escape
+    (r"\pL+ user\b", {" user"}),
+    (r"x\Qa.b\Eyz", {"xa.byz"}),
+    (r"[^abc]{0,80}def", {"def"}),
+    (r"unsolicited (?:bulk )?mail|\bube\b", {"unsolicited mail", "unsolicited bulk mail", "ube"}),
+    (r"(?i)abc", None),  # flags change what the literals mean
+    (r"\d{3}", None),  # nothing literal
+    (r"ab|\d+", None),  # one branch needs no literal: neither does the whole
+    (r"x(?:ab)?y", None),  # "xy" and "xaby": the shortest is under MIN_BYTES
+    (r"(?:x|y)+zzz", {"zzz"}),
+])
+def test_required_literals_read_re2_syntax(pattern: str, expected: set[str] | None) -> None:
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+def test_almost_every_builtin_rule_has_literals() -> None:
+    missing = [r.id for r in RULES if required_literals(r.pattern) is None]
+    assert len(missing) <= len(RULES) // 50, missing
+
+
+def test_every_match_of_a_rule_contains_one_of_its_literals() -> None:
+    """Soundness on real text: wherever a rule matches, one of its literals is there."""
+    sets = [required_literals(r.pattern) for r in RULES]
+    checked = 0
+    for text in TEXTS:
+        folded = fold(text)
+        for index in ONE_SET.scan(folded):  # the rules that match, found without literals
+            found = sets[index]
+            if found is not None:
+                checked += 1
+                assert any(literal in folded for literal in found), (RULES[index].id, text)
+    assert checked > len(TEXTS)
+
+
+def test_prefilter_finds_what_one_set_finds() -> None:
+    """Every rule example and reply-bank text: the same rules, the same evidence."""
+    assert len(TEXTS) > 5000
+    for text in TEXTS:
+        folded = fold(text)
+        found = PREFILTERED.scan(folded)
+        assert sorted(found) == sorted(ONE_SET.scan(folded)), text
+        for index in found:
+            assert PREFILTERED.find(index, folded) == ONE_SET.find(index, folded), text
+
+
+WORDS = sorted({w for r in RULES[:400] for w in (required_literals(r.pattern) or ())}
+               | {"550", "5.1.1", "<a@b>", ":", " "})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_prefilter_equals_one_set_on_mixed_phrases(words: list[str]) -> None:
+    text = fold(" ".join(words))
+    assert sorted(PREFILTERED.scan(text)) == sorted(ONE_SET.scan(text))
+
+
+def test_long_texts_and_texts_naming_many_rules_take_the_sets() -> None:
+    long_text = fold("mailbox full " + "x " * matcher.MAX_PREFILTERED)
+    crowded = fold(" ".join(WORDS))
+    fresh = PrefilteredMatcher(RULES)
+    assert sorted(fresh.scan(long_text)) == sorted(ONE_SET.scan(long_text)) != []
+    assert "_sets" in fresh.__dict__  # the long text went through the sets
+    fresh = PrefilteredMatcher(RULES)
+    assert sorted(fresh.scan(crowded)) == sorted(ONE_SET.scan(crowded))
+    assert "_sets" in fresh.__dict__
+    fresh = PrefilteredMatcher(RULES)
+    assert fresh.scan(fold("552 mailbox full")) and "_sets" not in fresh.__dict__
+
+
+def test_rules_without_literals_still_match() -> None:
+    rules = [Rule("digits", "r1", r"\b\d{3}\b", "blocked", 0),
+             Rule("words", "r2", r"\bquota exceeded\b", "mailboxfull", 0)]
+    prefiltered = PrefilteredMatcher(rules)
+    assert sorted(prefiltered.scan("552 quota exceeded")) == [0, 1]
+    assert prefiltered.scan("quota exceeded") == [1]
+    assert prefiltered.scan("nothing") == []
+
+
+def test_a_bad_literal_snapshot_is_read_again(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    patterns = [r"\bmailbox full\b", r"\d+"]
+    expected = [frozenset({"mailbox full"}), None]
+    assert literal_sets(patterns) == expected
+    assert literal_sets(patterns) == expected  # from the snapshot
+    assert list((tmp_path / "smtp-explain").rglob("literals.snapshot"))
+    # A snapshot of the right key but the wrong shape is not trusted.
+    monkeypatch.setattr(snapshots, "_read", lambda *_args: {"sets": ["mailbox full", None]})
+    assert literal_sets(patterns) == expected
