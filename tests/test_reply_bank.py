@@ -26,7 +26,7 @@ def test_every_text_has_a_known_reason_and_source() -> None:
         assert reply.reason in reasons, (reply.source, reply.reason)
         assert reply.source in SOURCES, reply.source
         assert reply.text.strip() and reply.lang in ("en", "tr", "de", "fr", "es", "it", "ja",
-                                                     "zh", "ru", "ko", "nl", "pt", "pl")
+                                                     "zh", "ru", "ko", "nl", "pt", "pl", "cs")
 
 
 def test_every_source_says_where_and_when() -> None:
