@@ -19,8 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIN_BYTES = 3  # a set whose shortest string is shorter than this filters nothing useful
-MAX_EXACT = 64  # most strings kept for what a part of a pattern matches exactly
-MAX_SET = 512  # most strings in the set of one alternation
+MAX_EXACT = 8  # most strings kept for what a part of a pattern matches exactly
+MAX_SET = 256  # most strings in the set of one alternation
+# Past this many bytes a longer literal hardly filters better, so fewer strings win:
+# every string is one more key for the literal scan to build at start-up.
+LONG_ENOUGH = 10
 MAX_CLASS = 16  # most characters of a class expanded into literals
 
 _EMPTY = frozenset({""})
@@ -68,7 +71,8 @@ def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
 
 
 def _strength(strings: frozenset[str]) -> tuple[int, int]:
-    return (min(len(s.encode("utf-8", "surrogatepass")) for s in strings), -len(strings))
+    shortest = min(len(s.encode("utf-8", "surrogatepass")) for s in strings)
+    return (min(shortest, LONG_ENOUGH), -len(strings))
 
 
 def _stronger(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
