@@ -49,15 +49,17 @@ def main() -> int:
     from smtp_explain.explanation import explain
     from smtp_explain.matcher import fold
 
-    matcher = get_classifier().matcher
+    # A 1 MB text is past what the literal prefilter takes: it goes through the RE2 sets
+    # of every rule, and their scan alone is the floor.
+    sets = get_classifier().matcher._sets
     explain("warm up")
     worst = 0.0
     for name, text in texts().items():
         started = time.perf_counter()
-        explain(text)  # first sight of this text: the set's state cache is cold for it
+        explain(text)  # first sight of this text: the sets' state caches are cold for it
         first = time.perf_counter() - started
         folded = fold(text).encode("utf-8")
-        floor = best_of(matcher._set_match, folded)
+        floor = best_of(sets.raw_match, folded)
         whole = best_of(explain, text)
         worst = max(worst, whole)
         print(f"{name:30} explain first {first * 1000:7.1f} ms, best {whole * 1000:7.1f} ms"
