@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from smtp_explain import catalog, matcher, snapshots
 from smtp_explain.literals import required_literals
-from smtp_explain.matcher import Matcher, PrefilteredMatcher, fold, literal_sets
-from smtp_explain.rules import Rule, builtin_rules
+from smtp_explain.matcher import Matcher, PrefilteredMatcher, fold, literal_sets, matcher_for
+from smtp_explain.rules import Rule, builtin_examples, builtin_rules
 
 RULES = builtin_rules()
-PREFILTERED = PrefilteredMatcher(RULES)
+PREFILTERED = matcher_for(RULES, builtin_examples())  # as the classifier builds it
 ONE_SET = Matcher(RULES)
 REPLIES = Path(__file__).parent / "data" / "replies"
 
@@ -53,6 +53,14 @@ TEXTS = _texts()
 def test_required_literals_read_re2_syntax(pattern: str, expected: set[str] | None) -> None:
     found = required_literals(pattern)
     assert (None if found is None else set(found)) == expected
+
+
+def test_the_rarest_literals_win() -> None:
+    # 18 whole phrases: more than a set keeps, so the pattern offers two literal sets
+    pattern = r"\b(?:dns|dns lookup|resolver) (?:failure|error|problem)\b"
+    assert required_literals(pattern) == {"failure", "error", "problem"}  # no sample: longer
+    common = "error problem failure error"
+    assert required_literals(pattern, common.count) == {"dns ", "dns lookup ", "resolver "}
 
 
 def test_almost_every_builtin_rule_has_literals() -> None:

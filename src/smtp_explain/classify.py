@@ -18,7 +18,13 @@ from smtp_explain import catalog
 from smtp_explain.extract import MULTILINE_HEAD_WITHIN, join_continuations, quick_codes
 from smtp_explain.matcher import fold, matcher_for
 from smtp_explain.model import Classification, Evidence
-from smtp_explain.rules import Rule, builtin_rules, load_user_rules, user_rule_paths
+from smtp_explain.rules import (
+    Rule,
+    builtin_examples,
+    builtin_rules,
+    load_user_rules,
+    user_rule_paths,
+)
 
 UNDEFINED = "undefined"
 NO_SCORE = -(1 << 30)
@@ -40,7 +46,7 @@ class Classifier:
     """A compiled rule set plus the code catalogues it falls back on."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self.matcher = matcher_for(list(rules))
+        self.matcher = matcher_for(list(rules), builtin_examples())
         self._rules = self.matcher.rules
         self._match = self.matcher.raw_match
         # Flat per-rule arrays for the hot path; provider hints never win a reason.

@@ -16,11 +16,12 @@ differently (``x{,3}``, ``[[:alpha:]]``, ``\\x{307}``, ``\\pL``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MIN_BYTES = 3  # a set whose shortest string is shorter than this filters nothing useful
 MAX_EXACT = 8  # most strings kept for what a part of a pattern matches exactly
-MAX_SET = 256  # most strings in the set of one alternation
+MAX_SET = 1024  # most strings in the set of one alternation (a rule of many phrases)
 # Past this many bytes a longer literal hardly filters better, so fewer strings win:
 # every string is one more key for the literal scan to build at start-up.
 LONG_ENOUGH = 10
@@ -48,10 +49,15 @@ _UNKNOWN = _Part(None, None)
 _NOTHING = _Part(_EMPTY, None)  # an empty-width assertion: matches "" only
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Strings one of which occurs in every match of ``pattern``, or None."""
+def required_literals(pattern: str,
+                      frequency: Callable[[str], int] | None = None) -> frozenset[str] | None:
+    """Strings one of which occurs in every match of ``pattern``, or None.
+
+    Where a pattern offers several such sets, the rarest wins: ``frequency(s)`` says
+    how often a string occurs in typical text (the rules' own examples); without it,
+    or between equally rare sets, the longer and fewer strings win."""
     try:
-        parser = _Parser(pattern)
+        parser = _Parser(pattern, _Strength(frequency))
         part = parser.alternation()
         if parser.pos != len(pattern):
             raise _Unsupported("unbalanced )")
@@ -70,20 +76,28 @@ def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
     return strings
 
 
-def _strength(strings: frozenset[str]) -> tuple[int, int]:
-    shortest = min(len(s.encode("utf-8", "surrogatepass")) for s in strings)
-    return (min(shortest, LONG_ENOUGH), -len(strings))
+class _Strength:
+    """Which of two literal sets filters better: fewer occurrences in typical text,
+    then longer strings (up to LONG_ENOUGH bytes), then fewer of them."""
+
+    def __init__(self, frequency: Callable[[str], int] | None) -> None:
+        self._frequency = frequency
+
+    def key(self, strings: frozenset[str]) -> tuple[int, int, int]:
+        shortest = min(len(s.encode("utf-8", "surrogatepass")) for s in strings)
+        seen = sum(map(self._frequency, strings)) if self._frequency is not None else 0
+        return (-seen, min(shortest, LONG_ENOUGH), -len(strings))
+
+    def stronger(self, a: frozenset[str] | None, b: frozenset[str] | None
+                 ) -> frozenset[str] | None:
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return a if self.key(a) >= self.key(b) else b
 
 
-def _stronger(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if _strength(a) >= _strength(b) else b
-
-
-def _concatenation(parts: list[_Part]) -> _Part:
+def _concatenation(parts: list[_Part], strength: _Strength) -> _Part:
     """Adjacent exact parts join into longer strings; the strongest requirement of
     any piece is the requirement of the whole."""
     run: frozenset[str] = _EMPTY  # the exact strings of the current run of parts
@@ -94,10 +108,10 @@ def _concatenation(parts: list[_Part]) -> _Part:
             run = frozenset(a + b for a in run for b in part.exact)
             continue
         exact_throughout = False
-        best = _stronger(best, _usable(run))
-        best = _stronger(best, part.required)
+        best = strength.stronger(best, _usable(run))
+        best = strength.stronger(best, part.required)
         run = part.exact if part.exact is not None else _EMPTY
-    best = _stronger(best, _usable(run))
+    best = strength.stronger(best, _usable(run))
     return _Part(run if exact_throughout else None, best)
 
 
@@ -132,9 +146,10 @@ _CLASS_ESCAPES = set("dDwWsSpPC")
 class _Parser:
     """Recursive descent over RE2 syntax, producing _Part facts."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, strength: _Strength) -> None:
         self.text = pattern
         self.pos = 0
+        self._strength = strength
 
     def _peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -151,7 +166,7 @@ class _Parser:
         while self.pos < len(self.text) and self._peek() not in "|)":
             atom = self.atom()
             parts.append(self.repeat(atom))
-        return _concatenation(parts)
+        return _concatenation(parts, self._strength)
 
     def repeat(self, atom: _Part) -> _Part:
         while True:

@@ -19,7 +19,7 @@ bounded window around each occurrence of the second phrase (at most
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -267,11 +267,13 @@ class PrefilteredMatcher:
     few rules it names keep small automata. Long texts, or texts naming very many
     rules, go through the sets (one pass, whatever the text)."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], sample: str = "") -> None:
+        """``sample``: typical folded text, by which the rarest literals are chosen."""
         self.rules: tuple[Rule, ...] = tuple(rules)
         owners: dict[bytes, list[int]] = {}
         always: list[int] = []
-        for index, found in enumerate(literal_sets([rule.pattern for rule in self.rules])):
+        for index, found in enumerate(literal_sets([rule.pattern for rule in self.rules],
+                                                   sample)):
             if found is None:
                 always.append(index)
                 continue
@@ -360,15 +362,23 @@ class _RulePattern:
         return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
 
 
-def literal_sets(patterns: Sequence[str]) -> list[frozenset[str] | None]:
-    """``required_literals`` of each pattern, kept in a snapshot keyed by the patterns
-    and by the reader's own code (reading a thousand patterns takes a third of a
-    second; a snapshot, a millisecond)."""
+def literal_sets(patterns: Sequence[str], sample: str = "") -> list[frozenset[str] | None]:
+    """``required_literals`` of each pattern, the rarest in ``sample`` where a pattern
+    offers a choice. Kept in a snapshot keyed by the patterns, the sample and the
+    reader's own code (reading a thousand patterns takes a second; a snapshot, a
+    millisecond)."""
     reader = Path(literals.__file__).read_bytes()
-    joined = "\0".join(patterns).encode("utf-8", "surrogatepass")
+    joined = "\0".join([sample, *patterns]).encode("utf-8", "surrogatepass")
+    counts: dict[str, int] = {}
+
+    def frequency(literal: str) -> int:
+        found = counts.get(literal)
+        if found is None:
+            found = counts[literal] = sample.count(literal)
+        return found
 
     def read_all() -> dict[str, Any]:
-        sets = [literals.required_literals(pattern) for pattern in patterns]
+        sets = [literals.required_literals(pattern, frequency) for pattern in patterns]
         return {"sets": [None if found is None else sorted(found) for found in sets]}
 
     data = snapshots.derived("literals", reader + b"\0" + joined, read_all)
@@ -380,9 +390,10 @@ def literal_sets(patterns: Sequence[str]) -> list[frozenset[str] | None]:
     return [None if entry is None else frozenset(entry) for entry in stored]
 
 
-def matcher_for(rules: Sequence[Rule]) -> PrefilteredMatcher:
-    """The matcher of a rule list: a literal prefilter before per-rule searches."""
-    return PrefilteredMatcher(rules)
+def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = ()) -> PrefilteredMatcher:
+    """The matcher of a rule list: a literal prefilter before per-rule searches, its
+    literals chosen by how rarely they occur in the sample texts."""
+    return PrefilteredMatcher(rules, "\n".join(fold(text) for text in sample))
 
 
 def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
@@ -407,6 +418,14 @@ def _in_window(window: tuple[int, Searcher, Searcher], data: bytes) -> bool:
     return _window_span(window, data) is not None
 
 
+@cache
+def _options(max_mem: int) -> re2.Options:
+    options = re2.Options()
+    options.max_mem = max_mem
+    options.log_errors = False  # past max_mem RE2 searches without its automaton
+    return options
+
+
 class Searcher:
     """One pattern searched in linear time (RE2) over long texts such as whole
     bounce bodies, where a backtracking engine tries every line start and a
@@ -419,10 +438,11 @@ class Searcher:
     __slots__ = ("_groups", "_match")
 
     def __init__(self, pattern: str, max_mem: int = 8 << 20) -> None:
-        options = re2.Options()
-        options.max_mem = max_mem
-        options.log_errors = False  # past max_mem RE2 searches without its automaton
-        regexp = re2.compile(pattern, options)._regexp  # the C++ object: no wrapper per call
+        # The C++ object itself, built without re2.compile's wrapper (half the cost of
+        # compiling, which a matcher pays once per rule) and called without it.
+        regexp = re2._re2.RE2(pattern.encode("utf-8"), _options(max_mem))
+        if not regexp.ok():
+            raise re2.error(regexp.error())
         self._match = regexp.Match
         self._groups = regexp.NumberOfCapturingGroups()
 

@@ -268,6 +268,17 @@ def builtin_rules() -> list[Rule]:
     return out
 
 
+def builtin_examples() -> list[str]:
+    """The example texts of the built-in rules: real replies and errors, a sample of
+    the text the rules are scanned over (the matcher ranks literals by it)."""
+    out: list[str] = []
+    for rules_path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
+        for entry in catalog.load_toml(rules_path).get("rules", []):
+            out.extend(str(example.get("text", "")) for example in entry.get("examples", [])
+                       if isinstance(example, dict))
+    return out
+
+
 def user_rule_paths(extra: Iterable[str | os.PathLike[str]] = (),
                     environ: dict[str, str] | None = None) -> list[str]:
     """User rule files: SMTP_EXPLAIN_RULES (os.pathsep separated) then explicit ones."""
