@@ -13,6 +13,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -252,11 +253,16 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
     return out
 
 
+@cache
+def _builtin_rule_files() -> tuple[tuple[Path, dict[str, Any]], ...]:
+    return tuple((path, catalog.load_toml(path))
+                 for path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")))
+
+
 def builtin_rules() -> list[Rule]:
     """Rules, blocklist and provider patterns shipped in the package."""
     out: list[Rule] = []
-    for rules_path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
-        data = catalog.load_toml(rules_path)
+    for rules_path, data in _builtin_rule_files():
         out.extend(rules_from_data(data, str(rules_path), None, user=False))
     blocked = int(catalog.facts("reasons")["reasons"]["blocked"].get("priority", 0))
     for list_id, entry in catalog.facts("blocklists").get("blocklists", {}).items():
@@ -272,8 +278,8 @@ def builtin_examples() -> list[str]:
     """The example texts of the built-in rules: real replies and errors, a sample of
     the text the rules are scanned over (the matcher ranks literals by it)."""
     out: list[str] = []
-    for rules_path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
-        for entry in catalog.load_toml(rules_path).get("rules", []):
+    for _path, data in _builtin_rule_files():
+        for entry in data.get("rules", []):
             out.extend(str(example.get("text", "")) for example in entry.get("examples", [])
                        if isinstance(example, dict))
     return out
