@@ -21,7 +21,7 @@ REPLIES = Path(__file__).parent / "data" / "replies"
 
 
 def _texts() -> list[str]:
-    texts = []
+    texts: list[str] = []
     for path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
         for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
             texts.extend(example["text"] for example in rule.get("examples", []))
@@ -118,8 +118,8 @@ def test_long_texts_and_texts_naming_many_rules_take_the_sets() -> None:
 
 
 def test_rules_without_literals_still_match() -> None:
-    rules = [Rule("digits", "r1", r"\b\d{3}\b", "blocked", 0),
-             Rule("words", "r2", r"\bquota exceeded\b", "mailboxfull", 0)]
+    rules = [Rule("rule", "r1", r"\b\d{3}\b", "blocked", 0),
+             Rule("rule", "r2", r"\bquota exceeded\b", "mailboxfull", 0)]
     prefiltered = PrefilteredMatcher(rules)
     assert sorted(prefiltered.scan("552 quota exceeded")) == [0, 1]
     assert prefiltered.scan("quota exceeded") == [1]
@@ -137,3 +137,17 @@ def test_a_bad_literal_snapshot_is_read_again(tmp_path: Path,
     # A snapshot of the right key but the wrong shape is not trusted.
     monkeypatch.setattr(snapshots, "_read", lambda *_args: {"sets": ["mailbox full", None]})
     assert literal_sets(patterns) == expected
+
+
+def test_a_rule_whose_set_cannot_start_is_searched_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With little memory some one-pattern sets refuse to compile (RE2 will not let a
+    set's automaton fall back to a slower search); those rules take a plain search,
+    with the same answers."""
+    monkeypatch.setattr(matcher, "CHECK_MAX_MEM", 128 << 10)
+    small = matcher_for(RULES, builtin_examples())
+    for text in TEXTS[::7]:
+        folded = fold(text)
+        assert sorted(small.scan(folded)) == sorted(ONE_SET.scan(folded)), text
+    plain = [p for p in small._patterns
+             if p is not None and isinstance(getattr(p.occurs, "__self__", None), matcher.Searcher)]
+    assert plain

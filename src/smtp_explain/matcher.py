@@ -280,8 +280,12 @@ class PrefilteredMatcher:
             for literal in found:
                 owners.setdefault(literal.encode("utf-8", "surrogatepass"), []).append(index)
         self._owners = tuple(tuple(indexes) for indexes in owners.values())
-        self._find_literals = (ahocorasick_rs.BytesAhoCorasick(list(owners)).find_matches_as_indexes
-                               if owners else None)
+        # The non-contiguous automaton: the cheapest to build (start-up) for thousands of
+        # literals, and searching a reply line costs little more.
+        self._find_literals = (
+            ahocorasick_rs.BytesAhoCorasick(
+                list(owners), implementation=ahocorasick_rs.Implementation.NoncontiguousNFA
+            ).find_matches_as_indexes if owners else None)
         self._always = tuple(always)
         self._always_match = (Matcher([self.rules[i] for i in always]).raw_match if always
                               else None)
@@ -342,21 +346,34 @@ class _RulePattern:
     """One rule's pattern on its own: does it occur, and what did it match. A windowed
     pattern is looked for around its second phrase, as in the sets."""
 
-    __slots__ = ("_searcher", "_window", "occurs")
+    __slots__ = ("_pattern", "_searcher", "_window", "occurs")
 
     def __init__(self, pattern: str) -> None:
-        self._searcher = Searcher(pattern, CHECK_MAX_MEM)
+        self._pattern = pattern
+        self._searcher: Searcher | None = None
         parts = split_window(pattern)
-        self._window = None if parts is None else (-1, Searcher(parts[1]), self._searcher)
-        self.occurs: Callable[[bytes], bool] = (
-            self._searcher.occurs if self._window is None else self._in_window)
+        self._window = None if parts is None else (-1, Searcher(parts[1]), self.searcher())
+        # Truthy when the pattern occurs. An RE2 set of the one pattern answers that
+        # without the match's span (a plain search finds its end, then its start);
+        # a set whose automaton cannot start within the memory allowed refuses to
+        # compile, and the plain search serves.
+        self.occurs: Callable[[bytes], object] = self._in_window
+        if self._window is None:
+            single = re2._re2.Set(_UNANCHORED, _options(CHECK_MAX_MEM))
+            compiled = single.Add(pattern.encode("utf-8")) == 0 and single.Compile()
+            self.occurs = single.Match if compiled else self.searcher().occurs
+
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(self._pattern, CHECK_MAX_MEM)
+        return self._searcher
 
     def _in_window(self, data: bytes) -> bool:
         return self._window is not None and _window_span(self._window, data) is not None
 
     def found(self, folded: str) -> str:
         if self._window is None:
-            return self._searcher.found(folded)[:200]
+            return self.searcher().found(folded)[:200]
         data = folded.encode("utf-8", "surrogatepass")
         span = _window_span(self._window, data)
         return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
