@@ -132,11 +132,20 @@ def test_a_bad_literal_snapshot_is_read_again(tmp_path: Path,
     patterns = [r"\bmailbox full\b", r"\d+"]
     expected = [frozenset({"mailbox full"}), None]
     assert literal_sets(patterns) == expected
-    assert literal_sets(patterns) == expected  # from the snapshot
     assert list((tmp_path / "smtp-explain").rglob("literals.snapshot"))
-    # A snapshot of the right key but the wrong shape is not trusted.
-    monkeypatch.setattr(snapshots, "_read", lambda *_args: {"sets": ["mailbox full", None]})
-    assert literal_sets(patterns) == expected
+    reads = []
+    monkeypatch.setattr(matcher.literals, "required_literals",
+                        lambda *args: reads.append(args) or frozenset({"mailbox full"}))
+    assert literal_sets(patterns) == expected and not reads  # all from the snapshot
+    # A pattern it lacks is read (a user's rule); the others still come from it.
+    assert literal_sets([*patterns, r"\bquota\b"])[:2] == expected and len(reads) == 1
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    # Entries of the wrong shape are not trusted: an empty set would hide a rule.
+    for bad in (["mailbox full", None], {r"\bmailbox full\b": [], r"\d+": None},
+                {r"\bmailbox full\b": [""], r"\d+": None}):
+        monkeypatch.setattr(snapshots, "_read", lambda *_args, bad=bad: {"sets": bad})
+        assert literal_sets(patterns) == expected
 
 
 def test_a_rule_whose_set_cannot_start_is_searched_plainly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 import ahocorasick_rs
 import re2
@@ -381,11 +380,18 @@ class _RulePattern:
 
 def literal_sets(patterns: Sequence[str], sample: str = "") -> list[frozenset[str] | None]:
     """``required_literals`` of each pattern, the rarest in ``sample`` where a pattern
-    offers a choice. Kept in a snapshot keyed by the patterns, the sample and the
-    reader's own code (reading a thousand patterns takes a second; a snapshot, a
-    millisecond)."""
+    offers a choice.
+
+    Kept in a snapshot of pattern -> literals, keyed by the sample and the reader's own
+    code (reading a thousand patterns takes a second; a snapshot, a millisecond).
+    Patterns it lacks (a user's rules, an edited rule) are read and the snapshot is
+    rewritten with exactly the patterns of this call, so that it does not grow."""
     reader = Path(literals.__file__).read_bytes()
-    joined = "\0".join([sample, *patterns]).encode("utf-8", "surrogatepass")
+    key = reader + b"\0" + sample.encode("utf-8", "surrogatepass")
+    kept = snapshots.stored("literals", key)
+    known = kept.get("sets") if kept is not None else None
+    if not isinstance(known, dict):
+        known = {}
     counts: dict[str, int] = {}
 
     def frequency(literal: str) -> int:
@@ -394,17 +400,22 @@ def literal_sets(patterns: Sequence[str], sample: str = "") -> list[frozenset[st
             found = counts[literal] = sample.count(literal)
         return found
 
-    def read_all() -> dict[str, Any]:
-        sets = [literals.required_literals(pattern, frequency) for pattern in patterns]
-        return {"sets": [None if found is None else sorted(found) for found in sets]}
+    out: list[list[str] | None] = []
+    missing = False
+    for pattern in patterns:
+        entry = known.get(pattern, _MISSING)
+        if not (entry is None or (isinstance(entry, list) and entry
+                                  and all(isinstance(s, str) and s for s in entry))):
+            found = literals.required_literals(pattern, frequency)
+            entry = None if found is None else sorted(found)
+            missing = True
+        out.append(entry)
+    if missing:
+        snapshots.store("literals", key, {"sets": dict(zip(patterns, out, strict=True))})
+    return [None if entry is None else frozenset(entry) for entry in out]
 
-    data = snapshots.derived("literals", reader + b"\0" + joined, read_all)
-    stored = data.get("sets")
-    if not isinstance(stored, list) or len(stored) != len(patterns) or not all(
-            entry is None or (isinstance(entry, list) and all(isinstance(s, str) for s in entry))
-            for entry in stored):
-        stored = read_all()["sets"]
-    return [None if entry is None else frozenset(entry) for entry in stored]
+
+_MISSING = object()
 
 
 def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = ()) -> PrefilteredMatcher:

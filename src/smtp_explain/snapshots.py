@@ -72,6 +72,20 @@ def _write(snapshot: Path, source_digest: bytes, data: dict[str, Any]) -> None:
         pass
 
 
+def stored(name: str, source: bytes) -> dict[str, Any] | None:
+    """What ``store`` kept for ``name`` and ``source``, or None."""
+    folder = cache_dir()
+    return None if folder is None else _read(folder / f"{name}.snapshot", _digest(source))
+
+
+def store(name: str, source: bytes, data: dict[str, Any]) -> None:
+    """Keep marshal-able ``data`` for ``name`` and ``source`` (quietly not, when the
+    cache is off or cannot be written)."""
+    folder = cache_dir()
+    if folder is not None:
+        _write(folder / f"{name}.snapshot", _digest(source), data)
+
+
 def derived(name: str, source: bytes, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """``make()``, or what it returned last time for the same ``name`` and ``source``
     (``name`` is the snapshot's file name: one per kind of data and source).
