@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smtp_explain import catalog, matcher, snapshots
+from smtp_explain import matcher, snapshots
 from smtp_explain.literals import required_literals
 from smtp_explain.matcher import Matcher, PrefilteredMatcher, fold, literal_sets, matcher_for
 from smtp_explain.rules import Rule, builtin_examples, builtin_rules
@@ -21,10 +21,7 @@ REPLIES = Path(__file__).parent / "data" / "replies"
 
 
 def _texts() -> list[str]:
-    texts: list[str] = []
-    for path in sorted((catalog.KNOWLEDGE_DIR / "rules").glob("*.toml")):
-        for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
-            texts.extend(example["text"] for example in rule.get("examples", []))
+    texts = builtin_examples()
     for path in sorted(REPLIES.glob("*.toml")):
         texts.extend(entry["text"] for entry in tomllib.loads(path.read_text(encoding="utf-8"))
                      .get("replies", []))

@@ -266,8 +266,8 @@ class PrefilteredMatcher:
     few rules it names keep small automata. Long texts, or texts naming very many
     rules, go through the sets (one pass, whatever the text)."""
 
-    def __init__(self, rules: Sequence[Rule], sample: str = "") -> None:
-        """``sample``: typical folded text, by which the rarest literals are chosen."""
+    def __init__(self, rules: Sequence[Rule], sample: Sequence[str] = ()) -> None:
+        """``sample``: typical texts, by which the rarest literals are chosen."""
         self.rules: tuple[Rule, ...] = tuple(rules)
         owners: dict[bytes, list[int]] = {}
         always: list[int] = []
@@ -378,26 +378,32 @@ class _RulePattern:
         return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
 
 
-def literal_sets(patterns: Sequence[str], sample: str = "") -> list[frozenset[str] | None]:
-    """``required_literals`` of each pattern, the rarest in ``sample`` where a pattern
-    offers a choice.
+def literal_sets(patterns: Sequence[str],
+                 sample: Sequence[str] = ()) -> list[frozenset[str] | None]:
+    """``required_literals`` of each pattern, the rarest in the ``sample`` texts where a
+    pattern offers a choice.
 
     Kept in a snapshot of pattern -> literals, keyed by the sample and the reader's own
     code (reading a thousand patterns takes a second; a snapshot, a millisecond).
     Patterns it lacks (a user's rules, an edited rule) are read and the snapshot is
     rewritten with exactly the patterns of this call, so that it does not grow."""
     reader = Path(literals.__file__).read_bytes()
-    key = reader + b"\0" + sample.encode("utf-8", "surrogatepass")
+    raw = "\0".join(sample)  # a separator folding keeps: no literal spans two texts
+    key = reader + b"\0" + raw.encode("utf-8", "surrogatepass")
     kept = snapshots.stored("literals", key)
     known = kept.get("sets") if kept is not None else None
     if not isinstance(known, dict):
         known = {}
     counts: dict[str, int] = {}
+    folded: str | None = None  # the sample as the rules see it, folded on first need
 
     def frequency(literal: str) -> int:
+        nonlocal folded
         found = counts.get(literal)
         if found is None:
-            found = counts[literal] = sample.count(literal)
+            if folded is None:
+                folded = fold(raw)
+            found = counts[literal] = folded.count(literal)
         return found
 
     out: list[list[str] | None] = []
@@ -421,7 +427,7 @@ _MISSING = object()
 def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = ()) -> PrefilteredMatcher:
     """The matcher of a rule list: a literal prefilter before per-rule searches, its
     literals chosen by how rarely they occur in the sample texts."""
-    return PrefilteredMatcher(rules, "\n".join(fold(text) for text in sample))
+    return PrefilteredMatcher(rules, sample)
 
 
 def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
