@@ -19,6 +19,7 @@ from smtp_explain.extract import MULTILINE_HEAD_WITHIN, join_continuations, quic
 from smtp_explain.matcher import fold, matcher_for
 from smtp_explain.model import Classification, Evidence
 from smtp_explain.rules import (
+    VOCABULARY_CEILING,
     Rule,
     builtin_examples,
     builtin_rules,
@@ -46,8 +47,17 @@ class Classifier:
     """A compiled rule set plus the code catalogues it falls back on."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self.matcher = matcher_for(list(rules), builtin_examples())
-        self._rules = self.matcher.rules
+        # Vocabulary rules (rules.VOCABULARY_SCORE) can only decide when nothing else
+        # does, so they have a matcher of their own, searched only then: most texts
+        # never pay for their common words. Their indexes follow the other rules'.
+        every = list(rules)
+        main = [r for r in every if r.score > VOCABULARY_CEILING]
+        words = [r for r in every if r.score <= VOCABULARY_CEILING]
+        sample = builtin_examples()
+        self.matcher = matcher_for(main, sample)
+        self.vocabulary = matcher_for(words, sample) if words else None
+        self._offset = len(main)
+        self._rules = [*self.matcher.rules, *(self.vocabulary.rules if self.vocabulary else ())]
         self._match = self.matcher.raw_match
         # Flat per-rule arrays for the hot path; provider hints never win a reason.
         self._scores = [NO_SCORE if r.reason is None else r.score for r in self._rules]
@@ -71,16 +81,22 @@ class Classifier:
             if len(entry.get("reasons", ())) == 1
         }
 
-    def _decide(self, hits: list[int], reply_code: str | None,
-                status: str | None) -> tuple[str, int, str]:
-        """(reason, index of the winning rule or -1, what decided: rule/status/reply_code/"")."""
+    def _best(self, hits: Iterable[int]) -> tuple[int, int]:
+        """(index, score) of the winning hit, a later rule winning a tie; (-1, NO_SCORE)
+        when no hit names a reason."""
         best = -1
         best_score = NO_SCORE
         scores = self._scores
         for index in hits:
             score = scores[index]
-            if score > best_score or (score == best_score and index > best):
+            if score > best_score or (score == best_score > NO_SCORE and index > best):
                 best, best_score = index, score
+        return best, best_score
+
+    def _decide(self, hits: list[int], reply_code: str | None, status: str | None,
+                folded: bytes) -> tuple[str, int, str]:
+        """(reason, index of the winning rule or -1, what decided: rule/status/reply_code/"")."""
+        best, best_score = self._best(hits)
         if status:
             status_reason = self._status_reason.get(status)
             if status_reason and self._priority[status_reason] > best_score:
@@ -91,19 +107,24 @@ class Classifier:
             implied = self._reply_reason.get(reply_code)
             if implied:
                 return implied, -1, "reply_code"
+        if self.vocabulary is not None:
+            offset = self._offset
+            best, _ = self._best(offset + i for i in self.vocabulary.raw_match(folded) or ())
+            if best >= 0:
+                return self._reasons[best], best, "rule"
         return UNDEFINED, -1, ""
 
     def reason_of(self, text: str, reply_code: str | None = None,
                   status: str | None = None) -> str:
         """Only the reason: the hot path for bulk classification."""
-        return self._decide(self._match(_prepared(text).encode("utf-8", "surrogatepass")) or [],
-                            reply_code, status)[0]
+        folded = _prepared(text).encode("utf-8", "surrogatepass")
+        return self._decide(self._match(folded) or [], reply_code, status, folded)[0]
 
     def reason_with_provider(self, text: str, reply_code: str | None,
                              status: str | None) -> tuple[str, str | None]:
         """The reason and, when a provider-specific phrase decided it, that provider."""
-        reason, best, source = self._decide(
-            self._match(_prepared(text).encode("utf-8", "surrogatepass")) or [], reply_code, status)
+        folded = _prepared(text).encode("utf-8", "surrogatepass")
+        reason, best, source = self._decide(self._match(folded) or [], reply_code, status, folded)
         return reason, (self._rules[best].provider if source == "rule" else None)
 
     def classify_line(self, text: str) -> str:
@@ -117,7 +138,8 @@ class Classifier:
         ``evidence`` (bulk rows) only what a verdict needs: reason, cause, blocklist."""
         folded = _prepared(text)
         hits = self.matcher.scan(folded)
-        reason, best, source = self._decide(hits, reply_code, status)
+        reason, best, source = self._decide(hits, reply_code, status,
+                                            folded.encode("utf-8", "surrogatepass"))
         rules = self._rules
         rule_provider = rules[best].provider if source == "rule" else None
         cause = rules[best].cause if source == "rule" else None
@@ -135,7 +157,7 @@ class Classifier:
             elif kind == "blocklist" and (blocklist_hit < 0 or index < blocklist_hit):
                 blocklist_hit = index
         found: list[Evidence] = []
-        matched = self.matcher.find
+        matched = self._find
         if source == "rule":
             rule = rules[best]
             found.append(Evidence(rule.kind, rule.id, matched(best, folded)))
@@ -152,6 +174,12 @@ class Classifier:
         blocklist = rules[blocklist_hit].id if blocklist_hit >= 0 else None
         return Classification(reason, tuple(found), provider, blocklist, cause, audience,
                               rule_provider)
+
+    def _find(self, index: int, folded: str) -> str:
+        """The words of the folded text that rule ``index`` matched."""
+        if index >= self._offset and self.vocabulary is not None:
+            return self.vocabulary.find(index - self._offset, folded)
+        return self.matcher.find(index, folded)
 
 
 @cache

@@ -24,6 +24,13 @@ from smtp_explain import catalog
 ENV_VAR = "SMTP_EXPLAIN_RULES"
 PHRASE_BONUS = 100
 USER_BONUS = 1000
+# A rules file with ``tier = "vocabulary"`` holds word families, the last resort when
+# no phrase or code decides: its rules score VOCABULARY_SCORE + their priority (the
+# reason's own priority left out, so their order is the file's to set), below every
+# phrase and status code, and a reply code that implies a reason beats them too.
+VOCABULARY_SCORE = -10_000
+VOCABULARY_CEILING = -5_000
+TIERS = ("", "vocabulary")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,80}")
 
 
@@ -213,6 +220,9 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
     group = data.get("scan_group", "")
     if not isinstance(group, str):
         raise RuleFileError(name, None, "'scan_group' must be a string")
+    tier = data.get("tier", "")
+    if tier not in TIERS:
+        raise RuleFileError(name, None, f"'tier' must be one of {TIERS[1:]}")
     reasons = catalog.facts("reasons")["reasons"]
     providers = catalog.facts("providers").get("providers", {})
     causes = catalog.facts("causes").get("causes", {})
@@ -236,7 +246,10 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
         rule_id = entry["id"]
         seen.add(rule_id)
         reason = entry["reason"]
-        score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
+        if tier == "vocabulary":
+            score = VOCABULARY_SCORE + entry.get("priority", 0)
+        else:
+            score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
         out.append(
             Rule(
                 kind="user_rule" if user else "rule",
