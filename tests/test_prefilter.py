@@ -157,3 +157,23 @@ def test_a_rule_whose_set_cannot_start_is_searched_plainly(monkeypatch: pytest.M
     plain = [p for p in small._patterns
              if p is not None and isinstance(getattr(p.occurs, "__self__", None), matcher.Searcher)]
     assert plain
+
+
+def test_the_classifiers_two_matchers_keep_their_own_literal_snapshots(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The vocabulary tier is matched apart from the other rules; were both kept in one
+    # snapshot, each would rewrite the other's and every start-up would read all
+    # patterns again (a second of work).
+    from smtp_explain.classify import Classifier
+    from smtp_explain.rules import builtin_rules
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    Classifier(builtin_rules())
+    names = {path.name for path in (tmp_path / "smtp-explain").rglob("*.snapshot")}
+    assert {"literals.snapshot", "literals-vocabulary.snapshot"} <= names
+    reads = []
+    real = matcher.literals.required_literals
+    monkeypatch.setattr(matcher.literals, "required_literals",
+                        lambda *args: reads.append(args) or real(*args))
+    Classifier(builtin_rules())
+    assert not reads

@@ -55,7 +55,7 @@ class Classifier:
         words = [r for r in every if r.score <= VOCABULARY_CEILING]
         sample = builtin_examples()
         self.matcher = matcher_for(main, sample)
-        self.vocabulary = matcher_for(words, sample) if words else None
+        self.vocabulary = matcher_for(words, sample, "literals-vocabulary") if words else None
         self._offset = len(main)
         self._rules = [*self.matcher.rules, *(self.vocabulary.rules if self.vocabulary else ())]
         self._match = self.matcher.raw_match

@@ -266,13 +266,15 @@ class PrefilteredMatcher:
     few rules it names keep small automata. Long texts, or texts naming very many
     rules, go through the sets (one pass, whatever the text)."""
 
-    def __init__(self, rules: Sequence[Rule], sample: Sequence[str] = ()) -> None:
-        """``sample``: typical texts, by which the rarest literals are chosen."""
+    def __init__(self, rules: Sequence[Rule], sample: Sequence[str] = (),
+                 snapshot: str = "literals") -> None:
+        """``sample``: typical texts, by which the rarest literals are chosen;
+        ``snapshot``: the name its literal sets are kept under (see literal_sets)."""
         self.rules: tuple[Rule, ...] = tuple(rules)
         owners: dict[bytes, list[int]] = {}
         always: list[int] = []
         for index, found in enumerate(literal_sets([rule.pattern for rule in self.rules],
-                                                   sample)):
+                                                   sample, snapshot)):
             if found is None:
                 always.append(index)
                 continue
@@ -378,19 +380,21 @@ class _RulePattern:
         return data[span[0]:span[1]].decode("utf-8", "replace")[:200] if span else ""
 
 
-def literal_sets(patterns: Sequence[str],
-                 sample: Sequence[str] = ()) -> list[frozenset[str] | None]:
+def literal_sets(patterns: Sequence[str], sample: Sequence[str] = (),
+                 snapshot: str = "literals") -> list[frozenset[str] | None]:
     """``required_literals`` of each pattern, the rarest in the ``sample`` texts where a
     pattern offers a choice.
 
     Kept in a snapshot of pattern -> literals, keyed by the sample and the reader's own
     code (reading a thousand patterns takes a second; a snapshot, a millisecond).
     Patterns it lacks (a user's rules, an edited rule) are read and the snapshot is
-    rewritten with exactly the patterns of this call, so that it does not grow."""
+    rewritten with exactly the patterns of this call, so that it does not grow; rule
+    lists that are matched apart (the vocabulary tier) name a snapshot of their own,
+    or each would rewrite the other's on every run."""
     reader = Path(literals.__file__).read_bytes()
     raw = "\0".join(sample)  # a separator folding keeps: no literal spans two texts
     key = reader + b"\0" + raw.encode("utf-8", "surrogatepass")
-    kept = snapshots.stored("literals", key)
+    kept = snapshots.stored(snapshot, key)
     known = kept.get("sets") if kept is not None else None
     if not isinstance(known, dict):
         known = {}
@@ -417,17 +421,18 @@ def literal_sets(patterns: Sequence[str],
             missing = True
         out.append(entry)
     if missing:
-        snapshots.store("literals", key, {"sets": dict(zip(patterns, out, strict=True))})
+        snapshots.store(snapshot, key, {"sets": dict(zip(patterns, out, strict=True))})
     return [None if entry is None else frozenset(entry) for entry in out]
 
 
 _MISSING = object()
 
 
-def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = ()) -> PrefilteredMatcher:
+def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = (),
+                snapshot: str = "literals") -> PrefilteredMatcher:
     """The matcher of a rule list: a literal prefilter before per-rule searches, its
     literals chosen by how rarely they occur in the sample texts."""
-    return PrefilteredMatcher(rules, sample)
+    return PrefilteredMatcher(rules, sample, snapshot)
 
 
 def _window_span(window: tuple[int, Searcher, Searcher], data: bytes) -> tuple[int, int] | None:
