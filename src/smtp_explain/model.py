@@ -44,7 +44,8 @@ class Problem:
 class Evidence:
     """One thing in the input that led to the result."""
 
-    kind: Literal["rule", "status", "reply_code", "blocklist", "provider", "user_rule"]
+    kind: Literal["rule", "status", "reply_code", "blocklist", "provider", "user_rule",
+                  "vocabulary"]
     id: str
     match: str = ""
 

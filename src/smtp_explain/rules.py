@@ -46,7 +46,7 @@ class RuleFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    kind: Literal["rule", "user_rule", "blocklist", "provider"]
+    kind: Literal["rule", "user_rule", "blocklist", "provider", "vocabulary"]
     id: str
     pattern: str
     reason: str | None
@@ -252,7 +252,7 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
             score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
         out.append(
             Rule(
-                kind="user_rule" if user else "rule",
+                kind="user_rule" if user else "vocabulary" if tier == "vocabulary" else "rule",
                 id=rule_id,
                 pattern=entry["pattern"],
                 reason=reason,
