@@ -136,6 +136,10 @@ def test_a_bad_literal_snapshot_is_read_again(tmp_path: Path,
     assert literal_sets(patterns) == expected and not reads  # all from the snapshot
     # A pattern it lacks is read (a user's rule); the others still come from it.
     assert literal_sets([*patterns, r"\bquota\b"])[:2] == expected and len(reads) == 1
+    # A smaller list (a test's classifier, a one-off run) keeps the others for the next
+    # full run instead of making it read them all again.
+    assert literal_sets([r"\bover quota\b"]) and len(reads) == 2
+    assert literal_sets([*patterns, r"\bquota\b"])[:2] == expected and len(reads) == 2
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     # Entries of the wrong shape are not trusted: an empty set would hide a rule.
@@ -168,12 +172,12 @@ def test_the_classifiers_two_matchers_keep_their_own_literal_snapshots(
     from smtp_explain.rules import builtin_rules
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    Classifier(builtin_rules())
+    assert Classifier(builtin_rules()).vocabulary is not None  # built on first need
     names = {path.name for path in (tmp_path / "smtp-explain").rglob("*.snapshot")}
     assert {"literals.snapshot", "literals-vocabulary.snapshot"} <= names
     reads = []
     real = matcher.literals.required_literals
     monkeypatch.setattr(matcher.literals, "required_literals",
                         lambda *args: reads.append(args) or real(*args))
-    Classifier(builtin_rules())
+    assert Classifier(builtin_rules()).vocabulary is not None
     assert not reads

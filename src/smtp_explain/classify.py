@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 
 from smtp_explain import catalog
 from smtp_explain.extract import MULTILINE_HEAD_WITHIN, join_continuations, quick_codes
-from smtp_explain.matcher import fold, matcher_for
+from smtp_explain.matcher import PrefilteredMatcher, fold, matcher_for
 from smtp_explain.model import Classification, Evidence
 from smtp_explain.rules import (
     VOCABULARY_CEILING,
@@ -53,11 +53,10 @@ class Classifier:
         every = list(rules)
         main = [r for r in every if r.score > VOCABULARY_CEILING]
         words = [r for r in every if r.score <= VOCABULARY_CEILING]
-        sample = builtin_examples()
-        self.matcher = matcher_for(main, sample)
-        self.vocabulary = matcher_for(words, sample, "literals-vocabulary") if words else None
+        self.matcher = matcher_for(main, builtin_examples())
+        self._words = words
         self._offset = len(main)
-        self._rules = [*self.matcher.rules, *(self.vocabulary.rules if self.vocabulary else ())]
+        self._rules = [*self.matcher.rules, *words]
         self._match = self.matcher.raw_match
         # Flat per-rule arrays for the hot path; provider hints never win a reason.
         self._scores = [NO_SCORE if r.reason is None else r.score for r in self._rules]
@@ -80,6 +79,14 @@ class Classifier:
             for code, entry in catalog.facts("reply_codes")["codes"].items()
             if len(entry.get("reasons", ())) == 1
         }
+
+    @cached_property
+    def vocabulary(self) -> PrefilteredMatcher | None:
+        """The vocabulary tier's matcher, built when a text first needs it (most runs
+        of explain, and most bounce rows, never do)."""
+        if not self._words:
+            return None
+        return matcher_for(self._words, builtin_examples(), "literals-vocabulary")
 
     def _best(self, hits: Iterable[int]) -> tuple[int, int]:
         """(index, score) of the winning hit, a later rule winning a tie; (-1, NO_SCORE)
@@ -107,9 +114,10 @@ class Classifier:
             implied = self._reply_reason.get(reply_code)
             if implied:
                 return implied, -1, "reply_code"
-        if self.vocabulary is not None:
+        vocabulary = self.vocabulary if self._words else None
+        if vocabulary is not None:
             offset = self._offset
-            best, _ = self._best(offset + i for i in self.vocabulary.raw_match(folded) or ())
+            best, _ = self._best(offset + i for i in vocabulary.raw_match(folded) or ())
             if best >= 0:
                 return self._reasons[best], best, "rule"
         return UNDEFINED, -1, ""
@@ -177,8 +185,9 @@ class Classifier:
 
     def _find(self, index: int, folded: str) -> str:
         """The words of the folded text that rule ``index`` matched."""
-        if index >= self._offset and self.vocabulary is not None:
-            return self.vocabulary.find(index - self._offset, folded)
+        vocabulary = self.vocabulary if index >= self._offset else None
+        if vocabulary is not None:
+            return vocabulary.find(index - self._offset, folded)
         return self.matcher.find(index, folded)
 
 

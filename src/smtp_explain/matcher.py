@@ -387,10 +387,9 @@ def literal_sets(patterns: Sequence[str], sample: Sequence[str] = (),
 
     Kept in a snapshot of pattern -> literals, keyed by the sample and the reader's own
     code (reading a thousand patterns takes a second; a snapshot, a millisecond).
-    Patterns it lacks (a user's rules, an edited rule) are read and the snapshot is
-    rewritten with exactly the patterns of this call, so that it does not grow; rule
-    lists that are matched apart (the vocabulary tier) name a snapshot of their own,
-    or each would rewrite the other's on every run."""
+    Patterns it lacks (a user's rules, an edited rule) are read and added to the
+    snapshot (up to MAX_KEPT_LITERAL_SETS, then it keeps this call's alone); rule lists
+    that are matched apart (the vocabulary tier) name a snapshot of their own."""
     reader = Path(literals.__file__).read_bytes()
     raw = "\0".join(sample)  # a separator folding keeps: no literal spans two texts
     key = reader + b"\0" + raw.encode("utf-8", "surrogatepass")
@@ -414,18 +413,33 @@ def literal_sets(patterns: Sequence[str], sample: Sequence[str] = (),
     missing = False
     for pattern in patterns:
         entry = known.get(pattern, _MISSING)
-        if not (entry is None or (isinstance(entry, list) and entry
-                                  and all(isinstance(s, str) and s for s in entry))):
+        if not _valid_literal_set(entry):
             found = literals.required_literals(pattern, frequency)
             entry = None if found is None else sorted(found)
             missing = True
         out.append(entry)
     if missing:
-        snapshots.store(snapshot, key, {"sets": dict(zip(patterns, out, strict=True))})
+        # Kept with what the snapshot held, so that a small rule list (a test's, a
+        # one-off run's) does not make the next full run read every pattern again;
+        # a cap keeps edited and removed patterns from piling up for ever.
+        merged = {pattern: entry for pattern, entry in known.items()
+                  if isinstance(pattern, str) and _valid_literal_set(entry)}
+        merged.update(zip(patterns, out, strict=True))
+        if len(merged) > MAX_KEPT_LITERAL_SETS:
+            merged = dict(zip(patterns, out, strict=True))
+        snapshots.store(snapshot, key, {"sets": merged})
     return [None if entry is None else frozenset(entry) for entry in out]
 
 
 _MISSING = object()
+MAX_KEPT_LITERAL_SETS = 8192
+
+
+def _valid_literal_set(entry: object) -> bool:
+    """A snapshot entry to trust: None (no literal) or a non-empty list of non-empty
+    strings (an empty set would hide a rule)."""
+    return entry is None or (isinstance(entry, list) and bool(entry)
+                             and all(isinstance(s, str) and s for s in entry))
 
 
 def matcher_for(rules: Sequence[Rule], sample: Sequence[str] = (),
