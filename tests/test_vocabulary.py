@@ -16,7 +16,7 @@ from smtp_explain.catalog import KNOWLEDGE_DIR
 from smtp_explain.classify import Classifier
 from smtp_explain.explanation import explain
 from smtp_explain.matcher import Searcher, fold
-from smtp_explain.rules import Rule, RuleFileError, rules_from_data
+from smtp_explain.rules import VOCABULARY_CEILING, Rule, RuleFileError, rules_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
@@ -66,6 +66,16 @@ def test_phrases_status_codes_and_implying_reply_codes_win_over_vocabulary() -> 
 def test_an_unknown_tier_is_one_clear_error() -> None:
     with pytest.raises(RuleFileError, match="'tier' must be one of"):
         rules_from_data({"tier": "fallback", "rules": []}, "x.toml", None, user=True)
+
+
+def test_no_vocabulary_rule_climbs_out_of_its_tier() -> None:
+    climber = dict(WORDS[1], priority=6000)
+    with pytest.raises(RuleFileError, match="priority must lie within"):
+        rules_from_data({"tier": "vocabulary", "rules": [climber]}, "x.toml", None, user=True)
+    # a user's vocabulary file stays a last resort too (user rules get a bonus)
+    [rule] = rules_from_data({"tier": "vocabulary", "rules": [WORDS[1]]}, "x.toml", None,
+                             user=True)
+    assert rule.score <= VOCABULARY_CEILING
 
 
 def test_the_builtin_vocabulary_is_in_force() -> None:

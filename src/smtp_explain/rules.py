@@ -30,6 +30,7 @@ USER_BONUS = 1000
 # phrase and status code, and a reply code that implies a reason beats them too.
 VOCABULARY_SCORE = -10_000
 VOCABULARY_CEILING = -5_000
+VOCABULARY_PRIORITY_LIMIT = 1_000  # so that no vocabulary rule climbs out of its tier
 TIERS = ("", "vocabulary")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,80}")
 
@@ -247,6 +248,10 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
         seen.add(rule_id)
         reason = entry["reason"]
         if tier == "vocabulary":
+            if abs(entry.get("priority", 0)) >= VOCABULARY_PRIORITY_LIMIT:
+                raise RuleFileError(name, _line_of(raw or "", rule_id) if raw else None,
+                                    f"rule {rule_id!r}: a vocabulary rule's priority must lie "
+                                    f"within +-{VOCABULARY_PRIORITY_LIMIT - 1}")
             score = VOCABULARY_SCORE + entry.get("priority", 0)
         else:
             score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
