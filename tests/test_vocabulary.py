@@ -129,3 +129,32 @@ def test_a_providers_name_alone_does_not_hide_what_the_codes_say() -> None:
     assert classifier.reason_of("535 acme-mail says no", "535") == "securityerror"
     assert classifier.reason_of("acme-mail: the connection went away") == "networkerror"
     assert classifier.classify("acme-mail: no words we know").provider == "acme"
+
+
+def test_every_kind_of_evidence_has_a_label_in_every_language() -> None:
+    from typing import get_args, get_type_hints
+
+    from smtp_explain import catalog
+    from smtp_explain.model import Evidence
+
+    kinds = get_args(get_type_hints(Evidence)["kind"])
+    assert "vocabulary" in kinds
+    for lang in catalog.languages():
+        labels = catalog.texts(lang, "web")["labels"]
+        for kind in kinds:
+            assert catalog.ui(lang, f"evidence_{kind}").strip(), (lang, kind)  # terminal
+            assert labels[f"evidence_{kind}"].strip(), (lang, kind)  # web card
+
+
+def test_a_web_card_decided_by_words_only_says_so() -> None:
+    from starlette.testclient import TestClient
+
+    from smtp_explain import catalog
+    from smtp_explain.web.app import create_app
+
+    with TestClient(create_app()) as client:
+        for lang in ("en", "tr"):
+            page = client.get("/explain", params={"q": "The link to the outgoing server timed out",
+                                                  "lang": lang})
+            assert page.status_code == 200
+            assert catalog.texts(lang, "web")["labels"]["evidence_vocabulary"] in page.text
