@@ -25,8 +25,10 @@ def test_score_on_the_bsd_corpus(tmp_path: Path) -> None:
     figures = dict(part.split("=") for part in score.stdout.split())
     # Issue 9's floor: 96% reason and status. Where a corpus label follows a convention
     # that contradicts the text's own meaning (Outlook.com's "550 5.5.0 mailbox
-    # unavailable" labelled filtered, SES's unverified sender labelled norelaying),
-    # the text wins; measured 96.5% (412 of 427) / 98.4%.
+    # unavailable" labelled filtered, SES's unverified sender labelled norelaying,
+    # Domino's Japanese "not found in the Domino directory" labelled onhold because
+    # its undeclared ISO-2022-JP was not read), the text wins; measured 96.3% (411 of
+    # 427) / 98.4%.
     assert float(figures["decoded"].rstrip("%")) >= 99.5
     assert float(figures["reason"].rstrip("%")) >= 96.0
     assert float(figures["status"].rstrip("%")) >= 98.0

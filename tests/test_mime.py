@@ -54,3 +54,16 @@ def test_searcher_offsets_are_str_offsets(text: str) -> None:
 def test_searcher_each_gives_groups_of_every_match() -> None:
     pairs = Searcher(r"(?im)^(from|to):[ \t]*(.+)$").each("x\nFrom: a\nTo: bé\nto:\nTO: c")
     assert list(pairs) == [("From", "a"), ("To", "bé"), ("TO", "c")]
+
+
+def test_undeclared_iso_2022_jp_is_read_as_japanese() -> None:
+    # A Domino DSN's Diagnostic-Code in ISO-2022-JP, in a part with no charset
+    from smtp_explain.decoding.mime import decode_charset
+
+    text = "ユーザー Neko は Domino ディレクトリには見つかりません。"
+    raw = b"Diagnostic-Code: X-Notes; " + text.encode("iso2022_jp")
+    assert decode_charset(raw, None) == "Diagnostic-Code: X-Notes; " + text
+    assert decode_charset(raw, "us-ascii").endswith(text)
+    # plain ASCII and a lone escape byte stay as they are
+    assert decode_charset(b"550 5.1.1 user unknown", None) == "550 5.1.1 user unknown"
+    assert decode_charset(b"x \x1b$ y", None) == "x \x1b$ y"

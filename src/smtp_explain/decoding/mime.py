@@ -76,6 +76,13 @@ def decode_charset(data: bytes, charset: str | None) -> str:
     falls back to UTF-8 with replacements. The result never holds lone surrogates.
     """
     name = charset_codec(charset)
+    if name != "iso2022_jp" and b"\x1b$" in data and data.isascii():
+        # 7-bit ISO-2022-JP (RFC 1468) in a part that declares no charset, or a wrong
+        # one: Japanese MTAs write it into message/delivery-status fields as it is.
+        try:
+            return safe_text(data.decode("iso2022_jp_2"))
+        except UnicodeDecodeError:
+            pass
     if name in ("iso2022_jp",) and not data.isascii():
         # Labelled ISO-2022-JP (7-bit) but carrying 8-bit bytes: really EUC-JP or Shift_JIS.
         for guess in ("euc-jp", "cp932"):
