@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+from bank_support import accuracy
 from smtp_explain import catalog
-
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-assert _spec and _spec.loader
-accuracy = importlib.util.module_from_spec(_spec)
-sys.modules["accuracy"] = accuracy
-_spec.loader.exec_module(accuracy)
 
 REPLIES = accuracy.load_bank()
 SOURCES = accuracy.load_sources()

@@ -4,26 +4,17 @@ their reason reliably on the reply bank's seen sources."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from bank_support import accuracy
 from smtp_explain.catalog import KNOWLEDGE_DIR
 from smtp_explain.classify import Classifier
 from smtp_explain.explanation import explain
 from smtp_explain.matcher import Searcher, fold
 from smtp_explain.rules import VOCABULARY_CEILING, Rule, RuleFileError, rules_from_data
-
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-assert _spec and _spec.loader
-accuracy = importlib.util.module_from_spec(_spec)
-sys.modules["accuracy"] = accuracy
-_spec.loader.exec_module(accuracy)
 
 VOCABULARY = tomllib.loads((KNOWLEDGE_DIR / "rules" / "vocabulary.toml").read_text("utf-8"))
 
