@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,13 @@ from smtp_explain.catalog import KNOWLEDGE_DIR
 from smtp_explain.classify import Classifier
 from smtp_explain.explanation import explain
 from smtp_explain.matcher import Searcher, fold
-from smtp_explain.rules import VOCABULARY_CEILING, Rule, RuleFileError, rules_from_data
+from smtp_explain.rules import (
+    VOCABULARY_CEILING,
+    Rule,
+    RuleFileError,
+    parse_rule_file,
+    rules_from_data,
+)
 
 VOCABULARY = tomllib.loads((KNOWLEDGE_DIR / "rules" / "vocabulary.toml").read_text("utf-8"))
 
@@ -59,10 +66,13 @@ def test_an_unknown_tier_is_one_clear_error() -> None:
         rules_from_data({"tier": "fallback", "rules": []}, "x.toml", None, user=True)
 
 
-def test_no_vocabulary_rule_climbs_out_of_its_tier() -> None:
-    climber = dict(WORDS[1], priority=6000)
-    with pytest.raises(RuleFileError, match="priority must lie within"):
-        rules_from_data({"tier": "vocabulary", "rules": [climber]}, "x.toml", None, user=True)
+def test_no_vocabulary_rule_climbs_out_of_its_tier(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('tier = "vocabulary"\n\n[[rules]]\nid = "w"\npattern = \'\\bconnection\\b\'\n'
+                    'reason = "networkerror"\npriority = 6000\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match="priority must lie within") as raised:
+        parse_rule_file(mine, user=True)
+    assert str(raised.value).startswith(f"{mine}:7:")  # one line naming file and line
     # a user's vocabulary file stays a last resort too (user rules get a bonus)
     [rule] = rules_from_data({"tier": "vocabulary", "rules": [WORDS[1]]}, "x.toml", None,
                              user=True)

@@ -114,7 +114,7 @@ class Classifier:
             implied = self._reply_reason.get(reply_code)
             if implied:
                 return implied, -1, "reply_code"
-        vocabulary = self.vocabulary if self._words else None
+        vocabulary = self.vocabulary
         if vocabulary is not None:
             offset = self._offset
             best, _ = self._best(offset + i for i in vocabulary.raw_match(folded) or ())

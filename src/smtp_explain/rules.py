@@ -169,7 +169,7 @@ class _Invalid(Exception):
 
 def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, Any],
                  providers: dict[str, Any], causes: dict[str, Any], *,
-                 check_regex: bool) -> dict[str, Any]:
+                 check_regex: bool, tier: str = "") -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise _Invalid("", f"rule #{number} is not a table")
     rule_id = entry.get("id")
@@ -192,6 +192,9 @@ def _check_entry(entry: object, number: int, seen: set[str], reasons: dict[str, 
     priority = entry.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise _Invalid("priority", f"rule {rule_id!r}: 'priority' must be an integer")
+    if tier == "vocabulary" and abs(priority) >= VOCABULARY_PRIORITY_LIMIT:
+        raise _Invalid("priority", f"rule {rule_id!r}: a vocabulary rule's priority must lie "
+                       f"within +-{VOCABULARY_PRIORITY_LIMIT - 1}")
     cause = entry.get("cause")
     if cause is not None and (not isinstance(cause, str) or cause not in causes):
         raise _Invalid("cause", f"rule {rule_id!r}: unknown cause {_shown(cause)}")
@@ -231,7 +234,8 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
     seen: set[str] = set()
     for number, entry in enumerate(entries, 1):
         try:
-            _check_entry(entry, number, seen, reasons, providers, causes, check_regex=user)
+            _check_entry(entry, number, seen, reasons, providers, causes, check_regex=user,
+                         tier=tier)
         except _Invalid as problem:
             rule_id = entry.get("id") if isinstance(entry, dict) else None
             line = None
@@ -247,14 +251,11 @@ def rules_from_data(data: dict[str, Any], name: str, raw: str | None, *,
         rule_id = entry["id"]
         seen.add(rule_id)
         reason = entry["reason"]
+        priority = entry.get("priority", 0)
         if tier == "vocabulary":
-            if abs(entry.get("priority", 0)) >= VOCABULARY_PRIORITY_LIMIT:
-                raise RuleFileError(name, _line_of(raw or "", rule_id) if raw else None,
-                                    f"rule {rule_id!r}: a vocabulary rule's priority must lie "
-                                    f"within +-{VOCABULARY_PRIORITY_LIMIT - 1}")
-            score = VOCABULARY_SCORE + entry.get("priority", 0)
+            score = VOCABULARY_SCORE + priority
         else:
-            score = int(reasons[reason].get("priority", 0)) + entry.get("priority", 0) + PHRASE_BONUS
+            score = int(reasons[reason].get("priority", 0)) + priority + PHRASE_BONUS
         out.append(
             Rule(
                 kind="user_rule" if user else "vocabulary" if tier == "vocabulary" else "rule",
@@ -292,15 +293,14 @@ def builtin_rules() -> list[Rule]:
     return out
 
 
-def builtin_examples() -> list[str]:
+@cache
+def builtin_examples() -> tuple[str, ...]:
     """The example texts of the built-in rules: real replies and errors, a sample of
     the text the rules are scanned over (the matcher ranks literals by it)."""
-    out: list[str] = []
-    for _path, data in _builtin_rule_files():
-        for entry in data.get("rules", []):
-            out.extend(str(example.get("text", "")) for example in entry.get("examples", [])
-                       if isinstance(example, dict))
-    return out
+    return tuple(str(example.get("text", ""))
+                 for _path, data in _builtin_rule_files()
+                 for entry in data.get("rules", [])
+                 for example in entry.get("examples", []) if isinstance(example, dict))
 
 
 def user_rule_paths(extra: Iterable[str | os.PathLike[str]] = (),
