@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bank_support import accuracy
 from smtp_explain import matcher, snapshots
 from smtp_explain.literals import required_literals
 from smtp_explain.matcher import Matcher, PrefilteredMatcher, fold, literal_sets, matcher_for
@@ -17,15 +17,10 @@ from smtp_explain.rules import Rule, builtin_examples, builtin_rules
 RULES = builtin_rules()
 PREFILTERED = matcher_for(RULES, builtin_examples())  # as the classifier builds it
 ONE_SET = Matcher(RULES)
-REPLIES = Path(__file__).parent / "data" / "replies"
 
 
 def _texts() -> list[str]:
-    texts = builtin_examples()
-    for path in sorted(REPLIES.glob("*.toml")):
-        texts.extend(entry["text"] for entry in tomllib.loads(path.read_text(encoding="utf-8"))
-                     .get("replies", []))
-    return texts
+    return [*builtin_examples(), *(reply.text for reply in accuracy.load_bank())]
 
 
 TEXTS = _texts()
