@@ -85,6 +85,8 @@ def test_reply_codes_cover_rfcs_and_common_ones() -> None:
         assert entry["retry"] in ("no", "later", "after-fix", "not-needed"), code
         assert entry["references"], code
         assert set(entry["reasons"]) <= set(REASONS), code
+        if "last_resort" in entry:  # only where the code alone implies no reason
+            assert len(entry["reasons"]) > 1 and entry["last_resort"] in entry["reasons"], code
     for lang in catalog.languages():
         assert set(catalog.texts(lang, "reply_codes")["codes"]) == set(codes)
     structure = catalog.texts("en", "structure")

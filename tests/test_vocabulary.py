@@ -60,6 +60,20 @@ def test_phrases_status_codes_and_implying_reply_codes_win_over_vocabulary() -> 
     assert classifier.reason_of("550 connection", "550") == "networkerror"
 
 
+def test_a_codes_last_resort_decides_only_after_every_word_family() -> None:
+    # 501 may be a refused address too; its RFC meaning (syntax error in arguments)
+    # decides only a text in which nothing else is found
+    classifier = _classifier(WORDS)
+    assert classifier.reason_of("501 Bzzzz.", "501") == "syntaxerror"
+    assert classifier.reason_of("501 connection", "501") == "networkerror"
+    assert classifier.reason_of("Bzzzz.") == "undefined"
+    # the built-in knowledge, through explain: a Perl server's joke reply to a MAIL
+    # command sent before HELO (Net::SMTP::Server 1.1, reply bank)
+    diagnosis = explain("503 Yeah, right.  Tell me who you are first!")
+    assert diagnosis.reason == "syntaxerror"
+    assert [e.kind for e in diagnosis.evidence] == ["reply_code"]
+
+
 def test_an_unknown_tier_is_one_clear_error() -> None:
     with pytest.raises(RuleFileError, match="'tier' must be one of"):
         rules_from_data({"tier": "fallback", "rules": []}, "x.toml", None, user=True)

@@ -79,6 +79,13 @@ class Classifier:
             for code, entry in catalog.facts("reply_codes")["codes"].items()
             if len(entry.get("reasons", ())) == 1
         }
+        # A code with several reasons still names one by its RFC meaning: the last
+        # resort, after every rule of both tiers (reply_codes.toml ``last_resort``).
+        self._reply_last_resort = {
+            code: entry["last_resort"]
+            for code, entry in catalog.facts("reply_codes")["codes"].items()
+            if entry.get("last_resort")
+        }
 
     @cached_property
     def vocabulary(self) -> PrefilteredMatcher | None:
@@ -120,6 +127,10 @@ class Classifier:
             best, _ = self._best(offset + i for i in vocabulary.raw_match(folded) or ())
             if best >= 0:
                 return self._reasons[best], best, "rule"
+        if reply_code:
+            last_resort = self._reply_last_resort.get(reply_code)
+            if last_resort:
+                return last_resort, -1, "reply_code"
         return UNDEFINED, -1, ""
 
     def reason_of(self, text: str, reply_code: str | None = None,
