@@ -74,18 +74,17 @@ class Classifier:
             if entry.get("reason")
             for klass in entry.get("classes", ("2", "4", "5"))
         }
-        self._reply_reason = {
-            code: entry["reasons"][0]
-            for code, entry in catalog.facts("reply_codes")["codes"].items()
-            if len(entry.get("reasons", ())) == 1
-        }
-        # A code with several reasons still names one by its RFC meaning: the last
-        # resort, after every rule of both tiers (reply_codes.toml ``last_resort``).
-        self._reply_last_resort = {
-            code: entry["last_resort"]
-            for code, entry in catalog.facts("reply_codes")["codes"].items()
-            if entry.get("last_resort")
-        }
+        # A reply code with one reason implies it (before the vocabulary); one with
+        # several may still name one by its RFC meaning, the last resort after every
+        # rule of both tiers (reply_codes.toml ``last_resort``).
+        self._reply_reason: dict[str, str] = {}
+        self._reply_last_resort: dict[str, str] = {}
+        for code, entry in catalog.facts("reply_codes")["codes"].items():
+            reasons = entry.get("reasons", ())
+            if len(reasons) == 1:
+                self._reply_reason[code] = reasons[0]
+            elif entry.get("last_resort"):
+                self._reply_last_resort[code] = entry["last_resort"]
 
     @cached_property
     def vocabulary(self) -> PrefilteredMatcher | None:
