@@ -76,6 +76,8 @@ def test_all_81_enhanced_status_codes() -> None:
         assert set(texts["subjects"]) == set(STATUS_RANGES)
     for entry in codes.values():
         assert entry["reason"] == "" or entry["reason"] in REASONS
+        for klass, reason in entry.get("class_reasons", {}).items():
+            assert klass in ("2", "4", "5") and reason in REASONS and entry["reason"]
 
 
 def test_reply_codes_cover_rfcs_and_common_ones() -> None:

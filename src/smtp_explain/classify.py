@@ -68,8 +68,10 @@ class Classifier:
         # Keyed by the whole status ("5.1.1"), for the classes a code's reason holds in
         # (status_codes.toml ``classes``; X.1.5 "destination address valid" is
         # delivered only in a success report, never in a 4.x.x or 5.x.x failure).
+        # ``class_reasons`` gives one class its own reason (4.3.2, the temporary
+        # "not accepting messages", is a server fault; 5.3.2 a host that takes no mail).
         self._status_reason = {
-            klass + key[1:]: entry["reason"]
+            klass + key[1:]: entry.get("class_reasons", {}).get(klass, entry["reason"])
             for key, entry in catalog.facts("status_codes")["codes"].items()
             if entry.get("reason")
             for klass in entry.get("classes", ("2", "4", "5"))
