@@ -13,3 +13,9 @@ assert _spec and _spec.loader
 accuracy = importlib.util.module_from_spec(_spec)
 sys.modules["accuracy"] = accuracy
 _spec.loader.exec_module(accuracy)
+
+_spec = importlib.util.spec_from_file_location("agreement", ROOT / "benchmarks" / "agreement.py")
+assert _spec and _spec.loader
+agreement = importlib.util.module_from_spec(_spec)
+sys.modules["agreement"] = agreement
+_spec.loader.exec_module(agreement)

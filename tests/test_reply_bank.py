@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bank_support import accuracy
+from bank_support import accuracy, agreement
 from smtp_explain import catalog
 
 REPLIES = accuracy.load_bank()
@@ -46,3 +46,26 @@ def test_sources_the_rules_were_written_from_are_not_clean() -> None:
                _reply("more words", "flagged"), _reply("550 unknown recipient", "untouched")]
     examples = [("550 5.1.1  No such user", "vendor page, http://example.org/errors (2026)")]
     assert accuracy.used_for_rules(replies, sources, examples) == {"cited", "copied", "flagged"}
+
+
+def test_second_labels_join_the_bank_and_use_known_reasons() -> None:
+    reasons = set(catalog.facts("reasons")["reasons"])
+    pairs = agreement.load_pairs(REPLIES)  # KeyError when a labelled text left the bank
+    assert len(pairs) >= 400
+    assert sum(accuracy.held_out(p.reply.source) for p in pairs) >= 300
+    assert all(p.reason in reasons for p in pairs)
+
+
+def test_agreement_counts_agreed_texts_and_the_engine_there() -> None:
+    def pair(reason: str, second: str, source: str, uncertain: bool = False) -> object:
+        return agreement.Pair(accuracy.Reply("t", reason, source, "en", uncertain, "f"),
+                              second, False)
+
+    held = next(s for s in ("a", "b", "c", "d", "e", "f", "g") if accuracy.held_out(s))
+    pairs = [pair("userunknown", "userunknown", held), pair("blocked", "badreputation", held),
+             pair("mailboxfull", "mailboxfull", held, uncertain=True)]
+    figures = agreement.measure(pairs, {0: "userunknown", 1: "blocked", 2: "undefined"})
+    assert figures["held-out"] == {"texts": 3, "agreed": 2, "engine right": 2,
+                                   "engine right where agreed": 1,
+                                   "engine silent where agreed": 1}
+    assert figures["held-out/both certain"]["texts"] == 2
