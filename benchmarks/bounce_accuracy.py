@@ -1,0 +1,108 @@
+"""Bounce reasons of smtp-explain and of Perl Sisimai on the same hand-labelled mails.
+
+    python benchmarks/bounce_accuracy.py [DIR ...]
+
+Each DIR holds mail files and an ``expected.jsonl`` (one line per mail: ``file`` and
+``results``, one ``reason`` per failed recipient), as in ``tests/data/bounces-extra/``.
+Without DIR, every set under ``tests/data/bounces-extra/`` is measured. Both tools read
+the same files in the same run; the score is that of ``tests/data/bounces/
+score_bounces.py`` (reasons compared per mail as multisets; a missing or an extra row
+costs). Sisimai's ``ratelimited`` counts as ``speeding``, the same reason renamed.
+
+Needs Debian's libsisimai-perl (apt-get install libsisimai-perl).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA = ROOT / "tests" / "data" / "bounces-extra"
+CLI = Path(sys.executable).with_name("smtp-explain")
+# One Perl process for all files; each record is printed with the file it came from.
+SISIMAI = (
+    "use Sisimai; use JSON::PP; my $j = JSON::PP->new->canonical;"
+    " for my $f (@ARGV) { my $v = Sisimai->make($f, delivered => 1, vacation => 1) || [];"
+    " for my $r (@$v) { my $d = $r->damn; print $j->encode({origin => $f,"
+    " reason => $d->{reason}, status => $d->{deliverystatus},"
+    " recipient => $d->{recipient}}), qq(\\n) } }"
+)
+SAME = {"ratelimited": "speeding"}
+
+
+def expected_of(folder: Path) -> Path:
+    """The ``expected.jsonl`` of a set: in its folder or the nearest one above it (the
+    vendored Sisimai corpus keeps it two levels up, beside ``maildir/``)."""
+    for place in (folder, *folder.resolve().parents[:3]):
+        if (place / "expected.jsonl").is_file():
+            return place / "expected.jsonl"
+    sys.exit(f"{folder}: no expected.jsonl in it or above it")
+
+
+def mail_files(folder: Path) -> list[Path]:
+    names = {json.loads(line)["file"] for line in
+             expected_of(folder).read_text(encoding="utf-8").splitlines() if line}
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name in names)
+
+
+def rows_of(output: str) -> dict[str, list[str]]:
+    """Reasons per mail file (base name) from JSON Lines with ``origin`` and ``reason``."""
+    out: dict[str, list[str]] = collections.defaultdict(list)
+    for line in output.splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        reason = str(row.get("reason") or "")
+        out[Path(str(row.get("origin") or "")).name].append(SAME.get(reason, reason))
+    return out
+
+
+def score(folder: Path, got: dict[str, list[str]]) -> tuple[int, int, int, int]:
+    """(mails, mails with a row, matched reasons, denominator) as score_bounces.py counts."""
+    mails = decoded = matched = denominator = 0
+    for line in expected_of(folder).read_text(encoding="utf-8").splitlines():
+        if not line:
+            continue
+        expected = json.loads(line)
+        want = collections.Counter(r["reason"] for r in expected["results"])
+        have = collections.Counter(got.get(expected["file"], []))
+        mails += 1
+        decoded += bool(have)
+        matched += sum((want & have).values())
+        denominator += max(sum(want.values()), sum(have.values()))
+    return mails, decoded, matched, denominator
+
+
+def main() -> None:
+    if subprocess.run(["perl", "-MSisimai", "-e", "1"], capture_output=True).returncode:
+        sys.exit("Sisimai is not installed: apt-get install libsisimai-perl")
+    folders = [Path(a) for a in sys.argv[1:]] or sorted(
+        p for p in EXTRA.iterdir() if (p / "expected.jsonl").is_file())
+    total = collections.Counter()
+    print(f"{'set':28} {'mails':>5}  {'smtp-explain':>14}  {'Sisimai 4.25':>14}")
+    for folder in folders:
+        files = [str(p) for p in mail_files(folder)]
+        ours = subprocess.run([str(CLI), "bounce", "--json-lines", *files],
+                              capture_output=True, text=True, check=False).stdout
+        theirs = subprocess.run(["perl", "-e", SISIMAI, *files],
+                                capture_output=True, text=True, check=False).stdout
+        cells = []
+        for name, output in (("ours", ours), ("theirs", theirs)):
+            mails, _decoded, matched, denominator = score(folder, rows_of(output))
+            total[name + " matched"] += matched
+            total[name + " denominator"] += denominator
+            cells.append(f"{100 * matched / max(denominator, 1):6.1f}% ({matched:3}/{denominator:3})")
+        total["mails"] += mails
+        print(f"{folder.name:28} {mails:5}  {cells[0]:>14}  {cells[1]:>14}")
+    print(f"{'all':28} {total['mails']:5}  "
+          f"{100 * total['ours matched'] / max(total['ours denominator'], 1):6.1f}%"
+          f"{'':9}{100 * total['theirs matched'] / max(total['theirs denominator'], 1):6.1f}%")
+
+
+if __name__ == "__main__":
+    main()
