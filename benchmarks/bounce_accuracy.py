@@ -83,7 +83,7 @@ def main() -> None:
         sys.exit("Sisimai is not installed: apt-get install libsisimai-perl")
     folders = [Path(a) for a in sys.argv[1:]] or sorted(
         p for p in EXTRA.iterdir() if (p / "expected.jsonl").is_file())
-    total = collections.Counter()
+    total: collections.Counter[str] = collections.Counter()
     print(f"{'set':28} {'mails':>5}  {'smtp-explain':>14}  {'Sisimai 4.25':>14}")
     for folder in folders:
         files = [str(p) for p in mail_files(folder)]
