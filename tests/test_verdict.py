@@ -149,6 +149,8 @@ def test_a_timeout_is_a_network_error_until_the_mta_gives_up() -> None:
     # a server's permanent answer is its own verdict, not the MTA giving up
     assert judge_row("550 5.4.0 Connection timed out", "550", "5.4.0", classifier,
                      action="failed").reason == "networkerror"
+    # a delay notice is still retrying: its timeout is the cause, nothing gave up yet
+    assert judge_row(text, "", "4.4.1", classifier, action="delayed").reason == "networkerror"
 
 
 # Where a bounce row and explain() of its text alone may differ, and why: what the

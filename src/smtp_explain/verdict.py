@@ -195,7 +195,8 @@ def judge_row(text: str, reply_code: str, status: str, classifier: Classifier, *
     else:
         reason = stage_tie_break(result, find_status(text) or status or None,
                                  command or find_command(text) or "", relayed)
-        reason = gave_up_retrying(reason, text, reply_code, status)
+        if action != "delayed":  # a delay notice is still retrying: nothing gave up yet
+            reason = gave_up_retrying(reason, text, reply_code, status)
     return _verdict(text, result, reason, reply_class, reply_code or None, AUDIENCE_SENDER)
 
 
