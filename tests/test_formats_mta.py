@@ -166,6 +166,43 @@ def test_sendmail_transcript_gives_full_multiline_reply() -> None:
         "virusdetected", "5.7.1", "DATA", "mx.example.com")
 
 
+# IceWarp writes Sendmail's layout, with the MTA's own line in the transcript and no
+# Diagnostic-Code (after osandum/bounce-parser's skylinemail_dk.eml sample).
+ICEWARP = b"""From: Mail Delivery Subsystem <MAILER-DAEMON@example.dk>
+To: <bounce@example.org>
+Subject: Returned mail: could not connect and send the mail to 192.0.2.84
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="IW"
+
+--IW
+Content-Type: text/plain; charset="utf-8"
+
+The original message was received at Mon, 18 May 2015 15:48:42 +0200
+  ----- The following addresses had permanent fatal errors -----
+<lindoe@example.dk>
+  ----- Transcript of session follows -----
+554 could not connect and send the mail to 192.0.2.84
+
+--IW
+Content-Type: message/delivery-status
+
+Reporting-MTA: DNS; mscan.example.dk
+
+Final-Recipient: RFC822; <lindoe@example.dk>
+Action: failed
+Remote-MTA: DNS; 192.0.2.84
+
+--IW--
+"""
+
+
+def test_sendmail_layout_without_diagnostic_reads_the_transcript_line() -> None:
+    (row,) = decode_mail(ICEWARP)
+    assert (row.decoded_by, row.recipient) == ("sendmail", "lindoe@example.dk")
+    assert row.diagnostic == "554 could not connect and send the mail to 192.0.2.84"
+    assert row.reason == "networkerror"
+
+
 EXIM = b"""From: Mail Delivery System <Mailer-Daemon@mx.example.net>
 To: alice@example.org
 Subject: Mail delivery failed: returning message to sender

@@ -223,6 +223,12 @@ def _improve(delivery: Delivery, name: str, reason: str, exchanges: list[Exchang
                if _names(line, delivery.recipient, name)]
         if own:
             delivery.diagnostic = clean_diagnostic(" ".join([own[-1], *_notes(exchanges)]))
+    if not delivery.diagnostic:
+        # Nothing names this recipient, yet the transcript has the MTA's own words on
+        # the failure (IceWarp: "554 could not connect and send the mail to <ip>"):
+        # they are all the mail says about why.
+        delivery.diagnostic = clean_diagnostic(" ".join(line for e in exchanges
+                                                        for line in e.local))
     reply = delivery.diagnostic.rpartition("<<< ")[2]
     delivery.reply_code = first_error_code(reply) or delivery.reply_code
     stated = find_status(reply)
