@@ -135,6 +135,29 @@ def test_ordinary_mail_gives_no_rows() -> None:
     assert list(decode(NOT_BOUNCE)) == []
 
 
+# A recipient's out-of-office reply passed on by Amazon SES under its MAILER-DAEMON
+# address (after dimagi/commcare-hq's out_of_office.eml fixture): the addresses in its
+# HTML are no failed recipients.
+RELAYED_AUTOREPLY = b"""From: MAILER-DAEMON@amazonses.com
+To: bounces@example.org
+Subject: Out of Office Re: Scheduled report
+Content-Type: text/html; charset=UTF-8
+X-Autoreply: yes
+Auto-Submitted: auto-replied
+
+<div>Please send all questions to <a href="https://mail.example.com/?view=cm&amp;to=jane@example.edu">jane@example.edu</a></div>
+"""
+
+
+def test_an_autoreply_relayed_by_a_mailer_daemon_is_no_bounce() -> None:
+    assert list(decode(RELAYED_AUTOREPLY)) == []
+    # the same headers on a real failure notice do not hide it
+    failure = RELAYED_AUTOREPLY.replace(b"Subject: Out of Office Re:",
+                                        b"Subject: Undelivered Mail Returned to Sender Re:")
+    assert [r.reason for r in decode(failure + b"\n550 5.1.1 <jane@example.edu>: "
+                                     b"Recipient address rejected: User unknown\n")]
+
+
 def test_mbox_maildir_and_directory(tmp_path: Path) -> None:
     mbox = tmp_path / "box.mbox"
     mbox.write_bytes(b"From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n" + DSN + b"\n"
