@@ -15,6 +15,7 @@ Needs Debian's libsisimai-perl (apt-get install libsisimai-perl).
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import subprocess
 import sys
@@ -32,6 +33,12 @@ SISIMAI = (
     " recipient => $d->{recipient}}), qq(\\n) } }"
 )
 SAME = {"ratelimited": "speeding"}
+
+
+def held_out(name: str) -> bool:
+    """Whether a set (a project's folder) is held out from tuning: fixed, by its name
+    alone (odd SHA-256). Rules and decoders are written looking only at the others."""
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % 2 == 1
 
 
 def expected_of(folder: Path) -> Path:
@@ -88,7 +95,7 @@ def main() -> None:
     folders = [Path(a) for a in sys.argv[1:]] or sorted(
         p for p in EXTRA.iterdir() if (p / "expected.jsonl").is_file())
     total: collections.Counter[str] = collections.Counter()
-    print(f"{'set':28} {'mails':>5}  {'smtp-explain':>14}  {'Sisimai 4.25':>14}")
+    print(f"{'set':28} {'mails':>5}  {'smtp-explain':>16}  {'Sisimai 4.25':>16}")
     for folder in folders:
         files = [str(p) for p in mail_files(folder)]
         ours = subprocess.run([str(CLI), "bounce", "--json-lines", *files],
@@ -96,16 +103,25 @@ def main() -> None:
         theirs = subprocess.run(["perl", "-e", SISIMAI, *files],
                                 capture_output=True, text=True, check=False).stdout
         cells = []
+        part = "held out" if held_out(folder.name) else "the rest"
         for name, output in (("ours", ours), ("theirs", theirs)):
             mails, _decoded, matched, denominator = score(folder, rows_of(output))
-            total[name + " matched"] += matched
-            total[name + " denominator"] += denominator
-            cells.append(f"{100 * matched / max(denominator, 1):6.1f}% ({matched:3}/{denominator:3})")
-        total["mails"] += mails
-        print(f"{folder.name:28} {mails:5}  {cells[0]:>14}  {cells[1]:>14}")
-    print(f"{'all':28} {total['mails']:5}  "
-          f"{100 * total['ours matched'] / max(total['ours denominator'], 1):6.1f}%"
-          f"{'':9}{100 * total['theirs matched'] / max(total['theirs denominator'], 1):6.1f}%")
+            for group in ("all", part):
+                total[f"{group}|{name}"] += matched
+                total[f"{group}|{name} of"] += denominator
+            share = f"{100 * matched / denominator:6.1f}%" if denominator else "      -"
+            cells.append(f"{share} ({matched:3}/{denominator:3})")
+        for group in ("all", part):
+            total[f"{group}|mails"] += mails
+        mark = " (held out)" if part == "held out" else ""
+        print(f"{folder.name + mark:28} {mails:5}  {cells[0]:>16}  {cells[1]:>16}")
+    for group in ("the rest", "held out", "all"):
+        if not total[f"{group}|mails"]:
+            continue
+        cells = [f"{100 * total[f'{group}|{n}'] / max(total[f'{group}|{n} of'], 1):6.1f}% "
+                 f"({total[f'{group}|{n}']:3}/{total[f'{group}|{n} of']:3})"
+                 for n in ("ours", "theirs")]
+        print(f"{'= ' + group:28} {total[f'{group}|mails']:5}  {cells[0]:>16}  {cells[1]:>16}")
 
 
 if __name__ == "__main__":
