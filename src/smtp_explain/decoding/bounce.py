@@ -29,7 +29,7 @@ _COMMAND_WORDS = re.compile(r"(?i)\b(?:rcpt to|mail from|data|helo|ehlo|connect)
 def looks_like_bounce(mail: Mail) -> bool:
     if mail.dsn is not None or any(mail.header(h) for h in signs.bounce_headers()):
         return True
-    if (mail.header("x-autoreply") or mail.header("x-autorespond")) and \
+    if any(mail.header(h) for h in signs.autoreply_headers()) and \
             signs.autoreply_subject().search(mail.subject.strip()):
         # a recipient's automatic reply that a sending service passed on under its own
         # MAILER-DAEMON address (Amazon SES): not a failure, so nothing to scrape

@@ -35,6 +35,11 @@ def autoreply_subject() -> re.Pattern[str]:
 
 
 @cache
+def autoreply_headers() -> tuple[str, ...]:
+    return tuple(h.lower() for h in catalog.facts("bounce_signs")["autoreply_headers"])
+
+
+@cache
 def forward_subject() -> re.Pattern[str]:
     return _any(catalog.facts("bounce_signs")["forward_subjects"], anchored=True)
 

@@ -14,7 +14,7 @@ def match(mail: Mail) -> bool:
     auto = mail.header("auto-submitted").lower()
     if auto.startswith("auto-replied"):
         return True
-    if mail.header("x-autoreply") or mail.header("x-autorespond") or mail.header(
+    if any(mail.header(h) for h in signs.autoreply_headers()) or mail.header(
         "x-auto-response-suppress"
     ) == "All":
         return True
