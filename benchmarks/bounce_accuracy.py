@@ -69,24 +69,23 @@ def rows_of(output: str) -> dict[str, list[str]]:
     return out
 
 
-def score(folder: Path, got: dict[str, list[str]]) -> tuple[int, int, int, int]:
-    """(mails, mails with a row, matched reasons, denominator) as score_bounces.py counts.
+def score(folder: Path, got: dict[str, list[str]]) -> tuple[int, int, int]:
+    """(mails, matched reasons, denominator), counted as score_bounces.py counts.
     A set whose labels name only failed and delayed recipients (no ``delivered`` label
     anywhere) does not count either tool's rows for recipients a report says were
     delivered: both tools emit them when asked, and the labels left them out."""
     lines = [json.loads(line) for line in
              expected_of(folder).read_text(encoding="utf-8").splitlines() if line]
     keep_delivered = any(r["reason"] == "delivered" for e in lines for r in e["results"])
-    mails = decoded = matched = denominator = 0
+    mails = matched = denominator = 0
     for expected in lines:
         want = collections.Counter(r["reason"] for r in expected["results"])
         have = collections.Counter(reason for reason in got.get(expected["file"], [])
                                    if keep_delivered or reason != "delivered")
         mails += 1
-        decoded += bool(have)
         matched += sum((want & have).values())
         denominator += max(sum(want.values()), sum(have.values()))
-    return mails, decoded, matched, denominator
+    return mails, matched, denominator
 
 
 def main() -> None:
@@ -105,7 +104,7 @@ def main() -> None:
         cells = []
         part = "held out" if held_out(folder.name) else "the rest"
         for name, output in (("ours", ours), ("theirs", theirs)):
-            mails, _decoded, matched, denominator = score(folder, rows_of(output))
+            mails, matched, denominator = score(folder, rows_of(output))
             for group in ("all", part):
                 total[f"{group}|{name}"] += matched
                 total[f"{group}|{name} of"] += denominator

@@ -1,21 +1,26 @@
-"""benchmarks/accuracy.py as a module, for the tests that read the reply bank and its
-held-out split the way the accuracy script does (one loader, not one per test file)."""
+"""benchmarks/accuracy.py and agreement.py as modules, for the tests that read the
+reply bank and its held-out split the way the scripts do (one loader for all tests)."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-assert _spec and _spec.loader
-accuracy = importlib.util.module_from_spec(_spec)
-sys.modules["accuracy"] = accuracy
-_spec.loader.exec_module(accuracy)
 
-_spec = importlib.util.spec_from_file_location("agreement", ROOT / "benchmarks" / "agreement.py")
-assert _spec and _spec.loader
-agreement = importlib.util.module_from_spec(_spec)
-sys.modules["agreement"] = agreement
-_spec.loader.exec_module(agreement)
+
+def _script(name: str) -> ModuleType:
+    """benchmarks/<name>.py as module ``name`` (registered, so one script can import
+    the other by name)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+accuracy = _script("accuracy")
+agreement = _script("agreement")
